@@ -1,0 +1,65 @@
+# Every target creates or reuses the local virtual environment in .venv first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# Notebooks run under nbval with the sanitize file for what truly varies (timings, addresses, devices).
+NBVAL  := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+PORT   ?= 8888
+
+.PHONY: lab test unit nbval notebooks check-notebooks execute-solutions course-time bench slides site clean help
+
+help:
+	@echo "make lab           set up .venv and open JupyterLab on the course"
+	@echo "make test          unit tests, then nbval over solutions/ and notebooks/"
+	@echo "make notebooks     regenerate notebooks/ (student versions) from solutions/"
+	@echo "make execute-solutions  re-run and store the solutions with their outputs"
+	@echo "make course-time   run every notebook and print its time"
+	@echo "make bench         benchmarks -> bench/results.md and bench/results.json"
+	@echo "make slides        reveal.js decks in build/slides (offline)"
+	@echo "make site          static HTML course in build/site (offline)"
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements/lock.txt
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --port=$(PORT) notebooks/00_welcome.ipynb
+
+unit: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider -q tests
+
+nbval: $(STAMP)
+	$(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
+
+test: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider -q tests
+	$(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
+
+notebooks: $(STAMP)
+	$(PY) -m course_lib.authoring generate
+
+check-notebooks: $(STAMP)
+	$(PY) -m course_lib.authoring check
+
+execute-solutions: $(STAMP)
+	$(PY) -m course_lib.authoring execute
+	$(PY) -m course_lib.authoring generate
+
+course-time: $(STAMP)
+	$(PY) -m course_lib.authoring time
+
+bench: $(STAMP)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt
+	$(PY) bench/run.py
+
+slides: $(STAMP)
+	$(PY) -m course_lib.publish slides
+
+site: $(STAMP)
+	$(PY) -m course_lib.publish site
+
+clean:
+	rm -rf build .pytest_cache
