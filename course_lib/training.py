@@ -1,0 +1,213 @@
+"""Training: repeat "forward, loss, gradient, step" over mini-batches, epoch after epoch.
+
+`fit` runs one whole epoch as a single compiled program: the data goes to the device once, each epoch
+shuffles it, cuts it into mini-batches and `jax.lax.scan`s the training step over them under `jax.jit`.
+Python only loops over epochs.
+
+>>> from course_lib import datasets, init_mlp
+>>> data = datasets.load("xor", n=200, seed=0)
+>>> params = init_mlp([2, 8, 1], seed=0)
+>>> params, history = fit(params, data.x_train, data.y_train, epochs=100, lr=0.5, batch_size=16,
+...                       activation="tanh", loss="binary_cross_entropy")
+>>> history["train_accuracy"][-1] > 0.9
+True
+"""
+import functools
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from course_lib.losses import CLASSIFICATION_LOSSES, compute_loss, output_for_loss, weight_penalty
+from course_lib.network import check_shapes, forward, predict
+from course_lib.optimizers import get_optimizer
+
+# How many epochs may be dispatched before Python looks at the losses (for NaN): looking forces a wait,
+# so looking less often lets the next epochs queue up behind the running one.
+CHECK_EVERY = 8
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite. `.epoch`, `.history` and `.params` (the last finite ones) are attached."""
+
+    def __init__(self, message, epoch, params, history):
+        super().__init__(message)
+        self.epoch, self.params, self.history = epoch, params, history
+
+
+def accuracy(params, x, y, activation="relu"):
+    """Fraction of examples whose predicted class is the true one (labels as integers or one-hot).
+
+    >>> import numpy as np
+    >>> always_class_1 = [{"W": np.zeros((2, 2)), "b": np.array([0.0, 1.0])}]
+    >>> accuracy(always_class_1, np.zeros((4, 2)), np.array([1, 1, 0, 1]))
+    0.75
+    """
+    predicted = np.asarray(predict(params, x, activation=activation))
+    labels = np.asarray(y)
+    if labels.ndim == 2 and labels.shape[1] > 1:
+        labels = labels.argmax(axis=1)
+    return float(np.mean(predicted == labels.reshape(predicted.shape)))
+
+
+def _batch_accuracy(loss, logits, y):
+    """Accuracy of a batch inside the compiled epoch (jnp only)."""
+    if loss == "binary_cross_entropy":
+        return jnp.mean((logits.reshape(-1) > 0) == (y.reshape(-1) > 0.5))
+    labels = y.argmax(axis=1) if y.ndim == 2 else y
+    return jnp.mean(logits.argmax(axis=1) == labels)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_epoch(activation, loss, output, optimizer_name, l1, l2, n, batch_size, has_val):
+    """Build (once per configuration) the jitted function that trains one epoch and measures it."""
+    classification = loss in CLASSIFICATION_LOSSES
+    n_batches = n // batch_size
+
+    def loss_and_outputs(params, x, y):
+        outputs = forward(params, x, activation=activation, output=output)
+        return compute_loss(loss, outputs, y) + weight_penalty(params, l1, l2), outputs
+
+    value_and_grad = jax.value_and_grad(loss_and_outputs, has_aux=True)
+
+    def run_epoch(params, opt_state, lr, key, x, y, x_val, y_val):
+        optimizer = get_optimizer(optimizer_name, lr)
+
+        def train_step(carry, batch):
+            params, opt_state = carry
+            x_batch, y_batch = batch
+            (batch_loss, outputs), grads = value_and_grad(params, x_batch, y_batch)
+            params, opt_state = optimizer.update(params, grads, opt_state)
+            batch_acc = _batch_accuracy(loss, outputs, y_batch) if classification else 0.0
+            return (params, opt_state), (batch_loss, batch_acc)
+
+        if n_batches == 1 and batch_size == n:
+            batches = (x[None], y[None])     # full batch: nothing to shuffle
+        else:
+            order = jax.random.permutation(key, n)[: n_batches * batch_size].reshape(n_batches, batch_size)
+            batches = (x[order], y[order])
+        (params, opt_state), (losses, accs) = jax.lax.scan(train_step, (params, opt_state), batches)
+        # The mean of the mini-batch losses seen during the epoch, as Keras reports it.
+        metrics = {"train_loss": losses.mean()}
+        if classification:
+            metrics["train_accuracy"] = jnp.mean(accs)
+        if has_val:
+            val_loss, val_outputs = loss_and_outputs(params, x_val, y_val)
+            metrics["val_loss"] = val_loss
+            if classification:
+                metrics["val_accuracy"] = _batch_accuracy(loss, val_outputs, y_val)
+        return params, opt_state, metrics
+
+    return jax.jit(run_epoch)
+
+
+def _as_float_array(x, dtype):
+    return jnp.asarray(x, dtype=dtype)
+
+
+def _as_targets(y, loss, dtype):
+    y = jnp.asarray(y)
+    if loss == "cross_entropy" and y.ndim == 1:
+        return y.astype(jnp.int32)
+    return y.astype(dtype)
+
+
+def _check_targets(y, n, loss):
+    if y.shape[0] != n:
+        raise ValueError(f"x has {n} examples but y has {y.shape[0]}: they must have the same first dimension.")
+    if loss == "mse" and y.ndim != 2:
+        raise ValueError(f"For the 'mse' loss, y must be 2-D (batch, n_outputs); got shape {y.shape}. "
+                         "Try y.reshape(-1, 1).")
+
+
+def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="cross_entropy", output=None,
+        optimizer="sgd", seed=0, key=None, x_val=None, y_val=None, snapshot_every=None, l1=0.0, l2=0.0,
+        on_divergence="raise"):
+    """Train `params` on (x, y) and return `(params, history)`.
+
+    epochs: passes over the training data. lr: learning rate. batch_size: examples per step (None = all).
+    activation: hidden-layer activation (a name, or one per hidden layer). loss: "mse", "cross_entropy" or
+    "binary_cross_entropy" (the cross-entropies expect a "linear" output: logits). optimizer: "sgd",
+    "momentum" or "adam". seed / key: the shuffling order. x_val, y_val: measured after every epoch.
+    snapshot_every: keep a copy of the parameters every that many epochs (and at epoch 0 and the end),
+    for replaying training. l1, l2: weight penalties. on_divergence: "raise" a TrainingDiverged error
+    (default) or "stop": print the message and return what was trained before the loss broke.
+
+    history: {"epoch": [1, 2, ...], "train_loss": [...], "train_accuracy": [...] (classification),
+    "val_loss", "val_accuracy" (with validation data), "snapshots": [{"epoch": e, "params": ...}, ...]}.
+    """
+    if on_divergence not in ("raise", "stop"):
+        raise ValueError(f"on_divergence must be 'raise' or 'stop'; got {on_divergence!r}.")
+    output = output_for_loss(loss, output)
+    dtype = params[0]["W"].dtype
+    x = _as_float_array(x, dtype)
+    check_shapes(params, x)
+    n = x.shape[0]
+    y = _as_targets(y, loss, dtype)
+    _check_targets(y, n, loss)
+    batch_size = n if batch_size is None else int(batch_size)
+    if not 1 <= batch_size <= n:
+        raise ValueError(f"batch_size must be between 1 and the number of examples ({n}); got {batch_size}.")
+    has_val = x_val is not None and y_val is not None
+    if has_val:
+        x_val = _as_float_array(x_val, dtype)
+        y_val = _as_targets(y_val, loss, dtype)
+        check_shapes(params, x_val)
+        _check_targets(y_val, x_val.shape[0], loss)
+    else:
+        x_val = y_val = jnp.zeros((0,), dtype)
+
+    if isinstance(activation, list):
+        activation = tuple(activation)
+    run_epoch = _compiled_epoch(activation, loss, output, optimizer, float(l1), float(l2), n, batch_size, has_val)
+    params = jax.tree.map(jnp.asarray, params)
+    opt_state = get_optimizer(optimizer, lr).init(params)
+    lr = jnp.asarray(lr, dtype)
+    keys = jax.random.split(jax.random.PRNGKey(seed) if key is None else key, epochs)
+
+    history = {"epoch": []}
+    snapshots = []
+    if snapshot_every:
+        snapshots.append({"epoch": 0, "params": jax.device_get(params)})
+    pending = []   # (epoch, params before it, metrics) not yet looked at
+    for epoch in range(1, epochs + 1):
+        params_before = params
+        params, opt_state, metrics = run_epoch(params, opt_state, lr, keys[epoch - 1], x, y, x_val, y_val)
+        pending.append((epoch, params_before, metrics))
+        if snapshot_every and (epoch % snapshot_every == 0 or epoch == epochs):
+            snapshots.append({"epoch": epoch, "params": jax.device_get(params)})
+        if len(pending) == CHECK_EVERY or epoch == epochs:
+            diverged = _record(history, pending)
+            if diverged is not None:
+                return _diverged(diverged, history, snapshots, lr, on_divergence)
+            pending = []
+    if snapshot_every:
+        history["snapshots"] = snapshots
+    return params, history
+
+
+def _record(history, pending):
+    """Move the pending epochs' metrics into history; return the first (epoch, params before) that broke."""
+    for epoch, params_before, metrics in pending:
+        values = {name: float(value) for name, value in jax.device_get(metrics).items()}
+        if not math.isfinite(values["train_loss"]):
+            return epoch, params_before, values["train_loss"]
+        history["epoch"].append(epoch)
+        for name, value in values.items():
+            history.setdefault(name, []).append(value)
+    return None
+
+
+def _diverged(diverged, history, snapshots, lr, on_divergence):
+    epoch, params_before, value = diverged
+    lr = float(lr)
+    message = (f"Training diverged: the loss became {value} at epoch {epoch} (learning rate {lr:g}). "
+               f"The steps are too large and overshoot; try a smaller learning rate, e.g. lr={lr / 10:g}.")
+    if snapshots:
+        history["snapshots"] = snapshots
+    history["diverged"] = message
+    if on_divergence == "raise":
+        raise TrainingDiverged(message, epoch, params_before, history)
+    print(message)
+    return params_before, history
