@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 NBVAL  := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT   ?= 8888
 
-.PHONY: lab test unit nbval notebooks check-notebooks execute-solutions course-time bench slides site clean help
+.PHONY: install lab test unit nbval notebooks check-notebooks execute-solutions course-time bench slides site clean help
 
 help:
 	@echo "make lab           set up .venv and open JupyterLab on the course"
@@ -24,6 +24,8 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/lock.txt
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e . --config-settings editable_mode=compat
 	touch $(STAMP)
+
+install: $(STAMP)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --port=$(PORT) notebooks/00_welcome.ipynb
