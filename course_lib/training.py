@@ -1,8 +1,8 @@
 """Training: repeat "forward, loss, gradient, step" over mini-batches, epoch after epoch.
 
-`fit` runs one whole epoch as a single compiled program: the data goes to the device once, each epoch
-shuffles it, cuts it into mini-batches and `jax.lax.scan`s the training step over them under `jax.jit`.
-Python only loops over epochs.
+`fit` runs one whole epoch as a single compiled program: the data goes to the device once; each epoch
+NumPy draws a shuffled order of the examples (cheap on the host), and the compiled epoch `jax.lax.scan`s the
+training step over the mini-batches in that order under `jax.jit`. Python only loops over epochs.
 
 >>> from course_lib import datasets, init_mlp
 >>> data = datasets.load("xor", n=200, seed=0)
@@ -71,23 +71,21 @@ def _compiled_epoch(activation, loss, output, optimizer_name, l1, l2, n, batch_s
 
     value_and_grad = jax.value_and_grad(loss_and_outputs, has_aux=True)
 
-    def run_epoch(params, opt_state, lr, key, x, y, x_val, y_val):
+    full_batch = batch_size == n
+
+    def run_epoch(params, opt_state, lr, batch_order, x, y, x_val, y_val):
         optimizer = get_optimizer(optimizer_name, lr)
 
-        def train_step(carry, batch):
+        def train_step(carry, batch_indices):
             params, opt_state = carry
-            x_batch, y_batch = batch
+            # Full batch: every example, in any order, so no need to gather a shuffled copy.
+            x_batch, y_batch = (x, y) if full_batch else (x[batch_indices], y[batch_indices])
             (batch_loss, outputs), grads = value_and_grad(params, x_batch, y_batch)
             params, opt_state = optimizer.update(params, grads, opt_state)
             batch_acc = _batch_accuracy(loss, outputs, y_batch) if classification else 0.0
             return (params, opt_state), (batch_loss, batch_acc)
 
-        if n_batches == 1 and batch_size == n:
-            batches = (x[None], y[None])     # full batch: nothing to shuffle
-        else:
-            order = jax.random.permutation(key, n)[: n_batches * batch_size].reshape(n_batches, batch_size)
-            batches = (x[order], y[order])
-        (params, opt_state), (losses, accs) = jax.lax.scan(train_step, (params, opt_state), batches)
+        (params, opt_state), (losses, accs) = jax.lax.scan(train_step, (params, opt_state), batch_order)
         # The mean of the mini-batch losses seen during the epoch, as Keras reports it.
         metrics = {"train_loss": losses.mean()}
         if classification:
@@ -126,7 +124,8 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
         on_divergence="raise"):
     """Train `params` on (x, y) and return `(params, history)`.
 
-    epochs: passes over the training data. lr: learning rate. batch_size: examples per step (None = all).
+    epochs: passes over the training data. lr: learning rate. batch_size: examples per step (None = all;
+    when it does not divide the number of examples, each epoch leaves out the few that don't fill a batch).
     activation: hidden-layer activation (a name, or one per hidden layer). loss: "mse", "cross_entropy" or
     "binary_cross_entropy" (the cross-entropies expect a "linear" output: logits). optimizer: "sgd",
     "momentum" or "adam". seed / key: the shuffling order. x_val, y_val: measured after every epoch.
@@ -164,7 +163,8 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     params = jax.tree.map(jnp.asarray, params)
     opt_state = get_optimizer(optimizer, lr).init(params)
     lr = jnp.asarray(lr, dtype)
-    keys = jax.random.split(jax.random.PRNGKey(seed) if key is None else key, epochs)
+    shuffler = np.random.default_rng(seed if key is None else np.asarray(jax.random.key_data(key)))
+    n_batches = n // batch_size
 
     history = {"epoch": []}
     snapshots = []
@@ -173,7 +173,10 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     pending = []   # (epoch, params before it, metrics) not yet looked at
     for epoch in range(1, epochs + 1):
         params_before = params
-        params, opt_state, metrics = run_epoch(params, opt_state, lr, keys[epoch - 1], x, y, x_val, y_val)
+        # This epoch's mini-batches: a fresh shuffle, cut into rows of batch_size example indices (the last
+        # n % batch_size examples of the shuffle sit this epoch out).
+        batch_order = shuffler.permutation(n)[: n_batches * batch_size].reshape(n_batches, batch_size)
+        params, opt_state, metrics = run_epoch(params, opt_state, lr, batch_order.astype(np.int32), x, y, x_val, y_val)
         pending.append((epoch, params_before, metrics))
         if snapshot_every and (epoch % snapshot_every == 0 or epoch == epochs):
             snapshots.append({"epoch": epoch, "params": jax.device_get(params)})
