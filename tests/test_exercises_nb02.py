@@ -143,7 +143,7 @@ def test_n_parameters_matches_count_parameters():
     bank.n_parameters_exercise.self_test()
 
 
-@pytest.mark.parametrize("answer, words", [(52, "weights only"), (69, "input nodes"), (17, "number of nodes")])
+@pytest.mark.parametrize("answer, words", [(56, "weights only"), (74, "input nodes"), (18, "number of nodes")])
 def test_n_parameters_common_miscounts_are_caught(answer, words):
     result = bank.n_parameters_exercise.check(answer)
     assert result.status == "wrong values" and words in result.hint, result.message

@@ -97,7 +97,7 @@ dense_exercise = Exercise(
 def make_forward_inputs(rng):
     """`(params, x, activation)`: the classic three-hidden-layer shape and smaller ones, ReLU and tanh."""
     calls = []
-    for sizes, batch, activation in [([3, 4, 4, 4, 2], 5, "relu"), ([2, 3, 1], 1, "tanh"),
+    for sizes, batch, activation in [([3, 4, 4, 4, 3], 5, "relu"), ([2, 3, 1], 1, "tanh"),
                                      ([4, 5, 5, 5, 3], 6, "tanh"), ([2, 6, 6, 2], 3, "relu")]:
         calls.append((random_network(rng, sizes), rng.normal(size=(batch, sizes[0])), activation))
     return calls
@@ -182,8 +182,8 @@ forward_exercise = Exercise(
 
 # ------------------------------------------------------------------------------------------- n_parameters
 
-# The classic network of the notebook: 3 inputs, three hidden layers of 4 nodes, 2 outputs.
-CLASSIC_SIZES = [3, 4, 4, 4, 2]
+# The classic network of the notebook: 3 inputs, three hidden layers of 4 nodes, 3 outputs (one per class).
+CLASSIC_SIZES = [3, 4, 4, 4, 3]
 _weights = sum(n_in * n_out for n_in, n_out in zip(CLASSIC_SIZES[:-1], CLASSIC_SIZES[1:]))
 _biases = sum(CLASSIC_SIZES[1:])
 
@@ -195,7 +195,7 @@ n_parameters_exercise = ValueExercise(
         "connection.",
         "Each layer has n_in × n_out weights and n_out biases (one per node it computes). The input layer "
         "computes nothing, so it has no biases.",
-        "Add up n_in × n_out + n_out for the four pairs (3, 4), (4, 4), (4, 4), (4, 2).",
+        "Add up n_in × n_out + n_out for the four pairs (3, 4), (4, 4), (4, 4), (4, 3).",
     ],
     mistakes={
         _weights: "That is the number of weights only. Every node outside the input layer has a bias too.",
@@ -203,7 +203,7 @@ n_parameters_exercise = ValueExercise(
                                        "nodes that compute a weighted sum have a bias.",
         sum(CLASSIC_SIZES): "That is the number of nodes. Count the weights (one per connection) and the biases.",
     },
-    explanation="Weights: 3·4 + 4·4 + 4·4 + 4·2 = 52; biases: 4 + 4 + 4 + 2 = 14; together 66. "
+    explanation="Weights: 3·4 + 4·4 + 4·4 + 4·3 = 56; biases: 4 + 4 + 4 + 3 = 15; together 71. "
                 "course_lib.count_parameters(params) counts them for any network.",
 )
 
