@@ -6,8 +6,9 @@ Three pieces, usable with or without pytest:
     A JupyterLab server started from this virtual environment on a free port of
     127.0.0.1, with a token, in a throw-away Jupyter home (config, data, runtime,
     settings and workspaces in a temporary folder), so it never reads or writes
-    the user's own settings. News, update checks and autosave are off; every
-    notebook cell is kept in the page (no windowing).
+    the user's own settings or litters the repository with checkpoints. News,
+    update checks and autosave are off; every notebook cell is kept in the page
+    (no windowing).
 
 ``launch_chromium``
     Debian's Chromium (``/usr/bin/chromium``) through Playwright, with the flags
@@ -246,7 +247,7 @@ class LabServer:
         for attempt in range(3):  # a free port can be taken between choosing and binding it
             port, token = _free_port(), secrets.token_hex(16)
             log_path = home / ("jupyterlab.log" if attempt == 0 else f"jupyterlab-{attempt}.log")
-            command = _lab_command(root_dir, port, token)
+            command = _lab_command(root_dir, port, token, home)
             with open(log_path, "wb") as log:
                 log.write(("$ " + " ".join(command) + "\n").encode())
                 log.flush()
@@ -347,7 +348,7 @@ class LabServer:
         return text if last_chars is None else text[-last_chars:]
 
 
-def _lab_command(root_dir: Path, port: int, token: str) -> list[str]:
+def _lab_command(root_dir: Path, port: int, token: str, home: Path) -> list[str]:
     command = [
         sys.executable, "-m", "jupyter", "lab",
         "--no-browser",
@@ -359,6 +360,10 @@ def _lab_command(root_dir: Path, port: int, token: str) -> list[str]:
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "--LabApp.expose_app_in_browser=True",
+        # JupyterLab writes a checkpoint of every notebook it opens; keep them out of
+        # the repository. (Notebooks with the same file name share one here; tests
+        # never revert to a checkpoint, so that does not matter.)
+        f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
