@@ -1,0 +1,182 @@
+"""The course standard (/work/shared/course-standard.md, docs), checked on the structure of every notebook.
+
+Each test is parametrized over the notebooks, so a failure names the notebook and what it lacks. Whether the
+notebooks run and reproduce their stored outputs is nbval's job (`make nbval`); whether notebooks/ is generated from
+solutions/ is tests/test_authoring.py's.
+"""
+import re
+from pathlib import Path
+
+import pytest
+
+from course_lib.authoring import BEGIN_SOLUTION, END_SOLUTION, NOTEBOOK_PATTERN, read_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob(NOTEBOOK_PATTERN))
+STUDENT_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+ALL_NOTEBOOKS = SOLUTIONS + STUDENT_NOTEBOOKS
+
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+# The welcome notebook has one warm-up exercise; every other notebook at least two.
+MIN_CHECKS = {"00_welcome.ipynb": 1}
+DEFAULT_MIN_CHECKS = 2
+
+
+def solution_params():
+    return pytest.mark.parametrize("path", SOLUTIONS, ids=lambda path: path.name)
+
+
+def markdown_text(nb):
+    return "\n\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+
+
+def headings(nb):
+    """Every markdown heading's text, lower case, without the #s."""
+    return [line.lstrip("#").strip().lower() for cell in nb.cells if cell.cell_type == "markdown"
+            for line in cell.source.splitlines() if re.match(r"#{1,6}\s", line)]
+
+
+def section(nb, title):
+    """The markdown of the section whose heading contains `title`, up to the next heading of the same level."""
+    text, level, inside = [], None, False
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            match = re.match(r"(#{1,6})\s+(.*)", line)
+            if match and inside and len(match.group(1)) <= level:
+                return "\n".join(text)
+            if match and not inside and title in match.group(2).lower():
+                inside, level = True, len(match.group(1))
+            elif inside:
+                text.append(line)
+    return "\n".join(text)
+
+
+def labelled(nb, label):
+    """True when `label` is a heading or a bold lead-in (`**Prerequisites:** ...`) in a markdown cell."""
+    pattern = rf"^\s*(#{{1,6}}\s+.*{label}|\*\*[^*]*{label}[^*]*\*\*)"
+    return re.search(pattern, markdown_text(nb), flags=re.IGNORECASE | re.MULTILINE) is not None
+
+
+@solution_params()
+def test_title_is_the_first_cell(path):
+    first = read_notebook(path).cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# "), (
+        f"{path.name}: the first cell must be markdown starting with '# ' (the title)")
+
+
+@solution_params()
+@pytest.mark.parametrize("label", ["Learning objectives", "Prerequisites"])
+def test_has_labelled_section(path, label):
+    assert labelled(read_notebook(path), label), (
+        f"{path.name}: no '{label}' heading or bold label (e.g. '**{label}**') in any markdown cell")
+
+
+DURATION = re.compile(r"\d+\s*(?:[-–]\s*\d+\s*)?(?:min\b|minutes|h\b|hours?)", flags=re.IGNORECASE)
+
+
+@solution_params()
+def test_states_time_to_work_through_and_to_present(path):
+    lines = [line.lower() for line in markdown_text(read_notebook(path)).splitlines() if DURATION.search(line)]
+    assert any("time" in line for line in lines), (
+        f"{path.name}: no time estimate for the student (a line like '**Time:** about 30 minutes')")
+    assert any("present" in line for line in lines), (
+        f"{path.name}: no time to present it (a line like '... about 20 minutes to present')")
+
+
+@solution_params()
+def test_check_your_understanding_reveals_answers_on_demand(path):
+    nb = read_notebook(path)
+    assert any("check your understanding" in heading for heading in headings(nb)), (
+        f"{path.name}: no 'Check your understanding' heading")
+    assert "<details" in section(nb, "check your understanding"), (
+        f"{path.name}: the 'Check your understanding' section has no <details> block (answers on demand)")
+
+
+@solution_params()
+def test_has_summary(path):
+    assert any(heading.startswith("summary") for heading in headings(read_notebook(path))), (
+        f"{path.name}: no 'Summary' heading")
+
+
+@solution_params()
+def test_has_checked_exercises(path):
+    nb = read_notebook(path)
+    checks = sum(cell.source.count(".check(") for cell in nb.cells if cell.cell_type == "code")
+    needed = MIN_CHECKS.get(path.name, DEFAULT_MIN_CHECKS)
+    assert checks >= needed, f"{path.name}: {checks} checker call(s) (`.check(`), the standard needs {needed}"
+
+
+@solution_params()
+def test_every_cell_has_slide_metadata(path):
+    nb = read_notebook(path)
+    missing = [index for index, cell in enumerate(nb.cells)
+               if cell.metadata.get("slideshow", {}).get("slide_type") not in SLIDE_TYPES]
+    assert not missing, f"{path.name}: cells {missing} have no metadata.slideshow.slide_type in {sorted(SLIDE_TYPES)}"
+
+
+@solution_params()
+def test_solution_is_stored_executed_top_to_bottom(path):
+    nb = read_notebook(path)
+    code = [(index, cell) for index, cell in enumerate(nb.cells) if cell.cell_type == "code" and cell.source.strip()]
+    unrun = [index for index, cell in code if cell.execution_count is None]
+    assert not unrun, f"{path.name}: cells {unrun} are not executed; run `make execute-solutions`"
+    counts = [cell.execution_count for _, cell in code]
+    assert counts == list(range(1, len(code) + 1)), (
+        f"{path.name}: execution counts {counts} are not one clean run from the top; run `make execute-solutions`")
+    errors = [index for index, cell in code if any(output.output_type == "error" for output in cell.outputs)]
+    assert not errors, f"{path.name}: cells {errors} have error outputs"
+
+
+@solution_params()
+def test_solution_has_something_for_the_student_to_write(path):
+    text = "\n".join(cell.source for cell in read_notebook(path).cells)
+    assert BEGIN_SOLUTION in text, f"{path.name}: no {BEGIN_SOLUTION!r} region, so the student version is the answer"
+
+
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda path: path.name)
+def test_student_notebook_has_no_solution_left(path):
+    text = path.read_text(encoding="utf-8")
+    assert BEGIN_SOLUTION not in text and END_SOLUTION not in text, f"{path.name} still contains a solution region"
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_no_remote_images(path):
+    remote = re.findall(r"!\[[^\]]*\]\(\s*<?(?:https?:)?//[^)]*\)|<img[^>]+src=[\"'](?:https?:)?//[^\"']*",
+                        markdown_text(read_notebook(path)), flags=re.IGNORECASE)
+    assert not remote, f"{path.name}: remote images (the course works offline): {remote}"
+
+
+def test_the_checks_fail_on_a_notebook_that_misses_the_standard(tmp_path):
+    """Each check above, run on a notebook without the standard's parts, fails (so a green run means something)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("Intro without a title.\n\n![logo](https://example.com/logo.png)"),
+        new_code_cell("x = 1", execution_count=2, outputs=[nbformat.v4.new_output("error", ename="E", evalue="",
+                                                                               traceback=[])]),
+        new_code_cell("exercise.check(f)"),
+        new_markdown_cell("## Check your understanding\n\n1. Why?\n\n## Summary\n\nDone.",
+                          metadata={"slideshow": {"slide_type": "slide"}}),
+    ])
+    path = tmp_path / "99_bad.ipynb"
+    nbformat.write(nb, str(path))
+    checks = [test_title_is_the_first_cell, test_states_time_to_work_through_and_to_present,
+              test_check_your_understanding_reveals_answers_on_demand, test_has_checked_exercises,
+              test_every_cell_has_slide_metadata, test_solution_is_stored_executed_top_to_bottom,
+              test_solution_has_something_for_the_student_to_write, test_no_remote_images]
+    for check in checks:
+        with pytest.raises(AssertionError):
+            check(path)
+    for label in ["Learning objectives", "Prerequisites"]:
+        with pytest.raises(AssertionError):
+            test_has_labelled_section(path, label)
+    test_has_summary(path)                    # this one it has
+    path.write_text(path.read_text().replace("## Summary", "## Next"))
+    with pytest.raises(AssertionError):
+        test_has_summary(path)
+    path.write_text(path.read_text().replace("Intro", "### BEGIN SOLUTION\nx\n### END SOLUTION"))
+    with pytest.raises(AssertionError):
+        test_student_notebook_has_no_solution_left(path)
