@@ -1,0 +1,151 @@
+// A plane: a coloured image over (x1, x2) with points, a path and a marker on top, plus axes.
+// Used by the decision boundary and the learning-rate landscape.
+
+const PLANE_MARGIN = { left: 48, right: 10, top: 8, bottom: 42 };
+
+function planeBox(scene) {
+  return { left: PLANE_MARGIN.left, top: PLANE_MARGIN.top,
+           width: scene.width - PLANE_MARGIN.left - PLANE_MARGIN.right,
+           height: scene.height - PLANE_MARGIN.top - PLANE_MARGIN.bottom };
+}
+
+function drawPlane(canvas, scene) {
+  const style = scene.style;
+  const ctx = setCanvasSize(canvas, scene.width, scene.height);
+  ctx.fillStyle = style.background;
+  ctx.fillRect(0, 0, scene.width, scene.height);
+  const box = planeBox(scene);
+  const [x0, x1, y0, y1] = scene.extent;
+  const px = (x) => box.left + (x - x0) / (x1 - x0) * box.width;
+  const py = (y) => box.top + box.height - (y - y0) / (y1 - y0) * box.height;
+
+  if (scene.image && scene.image_shape) {
+    const [rows, cols] = scene.image_shape;
+    const image = rgbaCanvas(bytesOf(scene.image), cols, rows, 0);
+    ctx.imageSmoothingEnabled = !scene.discretize;
+    // Each pixel of the grid is centred on its grid point: stretch so the outer half-pixels fall outside.
+    const dx = box.width / (cols - 1), dy = box.height / (rows - 1);
+    ctx.save();
+    ctx.beginPath(); ctx.rect(box.left, box.top, box.width, box.height); ctx.clip();
+    ctx.drawImage(image, box.left - dx / 2, box.top - dy / 2, box.width + dx, box.height + dy);
+    ctx.restore();
+  }
+
+  const radius = style.point_radius;
+  for (const group of scene.points || []) {
+    const xy = floatsOf(group.xy);
+    const colors = bytesOf(group.colors);
+    const n = Math.floor(xy.length / 2);
+    for (let k = 0; k < n; k++) {
+      const color = `rgb(${colors[4 * k]}, ${colors[4 * k + 1]}, ${colors[4 * k + 2]})`;
+      ctx.beginPath();
+      ctx.arc(px(xy[2 * k]), py(xy[2 * k + 1]), radius, 0, 2 * Math.PI);
+      if (group.shape === "ring") {
+        ctx.fillStyle = style.background; ctx.fill();
+        ctx.lineWidth = 2 * style.line_scale; ctx.strokeStyle = color; ctx.stroke();
+      } else {
+        ctx.fillStyle = color; ctx.fill();
+        ctx.lineWidth = 1; ctx.strokeStyle = style.background; ctx.stroke();
+      }
+    }
+  }
+
+  if (scene.path && scene.path.length) {
+    ctx.save();
+    ctx.beginPath(); ctx.rect(box.left, box.top, box.width, box.height); ctx.clip();
+    ctx.strokeStyle = scene.path_color || style.text;
+    ctx.fillStyle = scene.path_color || style.text;
+    ctx.lineWidth = 1.5 * style.line_scale;
+    ctx.beginPath();
+    scene.path.forEach(([x, y], k) => (k === 0 ? ctx.moveTo(px(x), py(y)) : ctx.lineTo(px(x), py(y))));
+    ctx.stroke();
+    for (const [x, y] of scene.path) {
+      ctx.beginPath(); ctx.arc(px(x), py(y), 2.2 * style.line_scale, 0, 2 * Math.PI); ctx.fill();
+    }
+    ctx.restore();
+  }
+
+  for (const star of scene.stars || []) {
+    ctx.save();
+    ctx.fillStyle = style.background; ctx.strokeStyle = style.text; ctx.lineWidth = 1.2;
+    ctx.font = `${Math.round(style.font_size * 1.5)}px ${style.font_family}`;
+    ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    ctx.strokeText("★", px(star[0]), py(star[1]));
+    ctx.fillText("★", px(star[0]), py(star[1]));
+    ctx.restore();
+  }
+
+  if (scene.marker) {
+    const [mx, my] = scene.marker;
+    ctx.save();
+    ctx.strokeStyle = style.highlight; ctx.lineWidth = 2;
+    ctx.beginPath(); ctx.arc(px(mx), py(my), radius + 5, 0, 2 * Math.PI); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(px(mx) - radius - 9, py(my)); ctx.lineTo(px(mx) + radius + 9, py(my));
+    ctx.moveTo(px(mx), py(my) - radius - 9); ctx.lineTo(px(mx), py(my) + radius + 9);
+    ctx.stroke();
+    ctx.restore();
+  }
+  drawAxes(ctx, box, scene.extent, scene.axis_labels || [], style);
+}
+
+function planeControls(model, root) {
+  const bar = htmlEl("div", { class: "course-controls" }, root);
+  const boxes = {};
+  const update = () => {
+    const toggles = model.get("scene").toggles || [];
+    for (const toggle of toggles) {
+      if (!boxes[toggle.trait]) {
+        const label = htmlEl("label", {}, bar);
+        const box = htmlEl("input", { type: "checkbox", "data-trait": toggle.trait }, label);
+        htmlEl("span", {}, label, toggle.label);
+        box.addEventListener("change", () => { model.set(toggle.trait, box.checked); model.save_changes(); });
+        boxes[toggle.trait] = box;
+      }
+      boxes[toggle.trait].checked = !!model.get(toggle.trait);
+    }
+    bar.style.display = toggles.length ? "flex" : "none";
+  };
+  return update;
+}
+
+export default {
+  render({ model, el }) {
+    const root = widgetRoot(el, "plane");
+    const title = htmlEl("div", { class: "course-title" }, root);
+    const canvas = htmlEl("canvas", { class: "course-plane-canvas", role: "img" }, root);
+    const caption = htmlEl("div", { class: "course-caption" }, root);
+    const updateControls = planeControls(model, root);
+    errorBox(model, root);
+    canvas.addEventListener("click", (event) => {
+      const scene = model.get("scene");
+      if (!scene.clickable) return;
+      const rect = canvas.getBoundingClientRect();
+      const box = planeBox(scene);
+      // CSS pixels may be scaled (max-width: 100%), so convert through the displayed size.
+      const sx = (event.clientX - rect.left) * scene.width / rect.width;
+      const sy = (event.clientY - rect.top) * scene.height / rect.height;
+      if (sx < box.left || sx > box.left + box.width || sy < box.top || sy > box.top + box.height) return;
+      const [x0, x1, y0, y1] = scene.extent;
+      const x = x0 + (sx - box.left) / box.width * (x1 - x0);
+      const y = y0 + (box.top + box.height - sy) / box.height * (y1 - y0);
+      model.set("picked", [x, y]);
+      model.save_changes();
+    });
+    const redraw = () => {
+      const scene = model.get("scene");
+      if (!scene.extent) return;
+      applyStyle(root, scene.style);
+      title.textContent = scene.title || "";
+      title.style.display = scene.title ? "block" : "none";
+      canvas.setAttribute("aria-label", (scene.title || "plane") + ": " + (scene.caption || ""));
+      canvas.dataset.version = scene.version;
+      drawPlane(canvas, scene);
+      caption.textContent = scene.caption || "";
+      updateControls();
+    };
+    model.on("change:scene", redraw);
+    redraw();
+    return () => model.off("change:scene", redraw);
+  },
+};
