@@ -56,13 +56,15 @@ class CourseWidget(anywidget.AnyWidget):
     def redraw(self):
         """Recompute the scene and send it to the browser."""
         try:
-            drawn = self._compute()
+            # Broken weights (NaN, huge) are shown as such, not reported as floating-point warnings.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                drawn = self._compute()
         except (ShapeError, ValueError, TypeError, FloatingPointError) as error:
             self.error = f"{type(error).__name__}: {error}"
             raise
         self._drawn = drawn
         self._version += 1
-        scene = encode(drawn)
+        scene = encode(self._browser_scene(drawn))
         scene["version"] = self._version
         scene["style"] = self._style.to_json()
         with self.hold_sync():
@@ -71,6 +73,10 @@ class CourseWidget(anywidget.AnyWidget):
 
     def _compute(self):
         raise NotImplementedError
+
+    def _browser_scene(self, drawn):
+        """The part of `drawn` the browser needs (all of it, unless a subclass keeps some for Python only)."""
+        return drawn
 
     def guarded(self, action, *args):
         """Run `action(*args)` for an event from the browser; show an error in the widget instead of raising."""

@@ -235,6 +235,10 @@ class DecisionBoundary(CourseWidget):
         self.params = params
         return self
 
+    def _browser_scene(self, drawn):
+        # The browser paints the image; the raw grid stays in Python (`drawn["values"]`, `drawn["classes"]`).
+        return {key: value for key, value in drawn.items() if key not in ("values", "classes")}
+
     def _compute(self):
         scene = boundary_scene(self.params, self._data, self.activation, discretize=self.discretize,
                                show_test=self.show_test, style=self.style, marker=self.marker, **self._options)

@@ -40,10 +40,8 @@ function drawDiagram(model, svg, tooltip) {
         model.save_changes();
       });
     }
-    // Labels sit near the source, staggered so that the fan of edges leaving one node does not pile them up;
-    // the gradient goes just under the weight.
-    const t = 0.2 + 0.14 * (e.j % 2);
-    const lx = e.x1 + (e.x2 - e.x1) * t, ly = e.y1 + (e.y2 - e.y1) * t;
+    // Python chose where the label goes (see diagram_layout); the gradient goes just under the weight.
+    const lx = e.label_x, ly = e.label_y;
     const labels = [];
     if (e.label || chosen) labels.push([ly - 3, chosen ? formatNumber(e.weight) : e.label, e.color, "weight"]);
     if (e.grad_label) labels.push([ly + fontSmall + (labels.length ? 0 : -3), e.grad_label, style.gradient, "grad"]);

@@ -26,7 +26,7 @@ from course_lib.widgets._base import (CourseWidget, all_finite, as_input, as_par
 from course_lib.widgets.planes import check_extent, layer_grids
 from course_lib.widgets.style import diverging_rgba, get_style, hex_to_rgb
 
-AUTO_LABEL_EDGES = 24     # show every weight's value when the network has at most this many edges
+AUTO_LABEL_EDGES = 16     # show every weight's value when the network has at most this many edges
 
 
 def default_size(sizes, style, tiles=False, gradients=False, values=False):
@@ -78,7 +78,7 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
     None; with it every node shows its value. grads: gradients with the structure of params (from
     `backprop` or `jax.grad`), or None; with them every edge and bias shows its gradient.
     weight_scale: the |weight| drawn with the thickest edge (default: the largest |weight|).
-    show_weights: write each weight on its edge (default: when there are at most 24 edges).
+    show_weights: write each weight on its edge (default: when there are at most 16 edges).
     heatmaps: draw each node as a small image of its value over the input plane `extent` (2-input networks).
     selected: {"layer", "kind" ("W" or "b"), "i", "j"} of the weight being edited, or None.
 
@@ -174,8 +174,12 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
                 x2, y2 = positions[layer + 1][j]
                 w = float(W[i, j])
                 strength = min(abs(w) / scale, 1.0) if np.isfinite(w) else 0.0
-                edge = {"layer": layer, "i": i, "j": j, "x1": x1 + node_half, "y1": y1, "x2": x2 - node_half,
-                        "y2": y2, "weight": w, "width": thin + (thick - thin) * strength,
+                # Labels go near whichever end has the smaller fan of edges (fewer labels to share the room),
+                # staggered along the edge so that neighbours do not print on top of each other.
+                t = 0.75 - 0.15 * (i % 2) if W.shape[0] <= W.shape[1] else 0.3 + 0.15 * (j % 2)
+                sx, ex = x1 + node_half, x2 - node_half
+                edge = {"layer": layer, "i": i, "j": j, "x1": sx, "y1": y1, "x2": ex,
+                        "y2": y2, "label_x": sx + (ex - sx) * t, "label_y": y1 + (y2 - y1) * t, "weight": w, "width": thin + (thick - thin) * strength,
                         "color": style.sign_color(w) if np.isfinite(w) else style.muted,
                         "dash": bool(style.dash_negative and w < 0), "label": fmt(w) if label_weights else "",
                         "grad": None, "grad_label": ""}

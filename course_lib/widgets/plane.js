@@ -53,15 +53,20 @@ function drawPlane(canvas, scene) {
   if (scene.path && scene.path.length) {
     ctx.save();
     ctx.beginPath(); ctx.rect(box.left, box.top, box.width, box.height); ctx.clip();
-    ctx.strokeStyle = scene.path_color || style.text;
-    ctx.fillStyle = scene.path_color || style.text;
-    ctx.lineWidth = 1.5 * style.line_scale;
-    ctx.beginPath();
-    scene.path.forEach(([x, y], k) => (k === 0 ? ctx.moveTo(px(x), py(y)) : ctx.lineTo(px(x), py(y))));
-    ctx.stroke();
-    for (const [x, y] of scene.path) {
-      ctx.beginPath(); ctx.arc(px(x), py(y), 2.2 * style.line_scale, 0, 2 * Math.PI); ctx.fill();
-    }
+    // Drawn twice, dark under light, so the path shows on both ends of the colour map.
+    const trace = (color, extra) => {
+      ctx.strokeStyle = color;
+      ctx.fillStyle = color;
+      ctx.lineWidth = 1.5 * style.line_scale + extra;
+      ctx.beginPath();
+      scene.path.forEach(([x, y], k) => (k === 0 ? ctx.moveTo(px(x), py(y)) : ctx.lineTo(px(x), py(y))));
+      ctx.stroke();
+      for (const [x, y] of scene.path) {
+        ctx.beginPath(); ctx.arc(px(x), py(y), 2.2 * style.line_scale + extra / 2, 0, 2 * Math.PI); ctx.fill();
+      }
+    };
+    trace(style.text, 2);
+    trace(scene.path_color || style.background, 0);
     ctx.restore();
   }
 
