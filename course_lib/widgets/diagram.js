@@ -126,6 +126,12 @@ function makeEditor(model, root) {
   };
   range.addEventListener("input", () => { number.value = range.value; send(parseFloat(range.value)); });
   number.addEventListener("change", () => send(parseFloat(number.value)));
+  // Keys typed here belong to the editor: without this JupyterLab would take Enter, arrows, Home/End as
+  // notebook shortcuts (enter edit mode, move between cells).
+  bar.addEventListener("keydown", (event) => {
+    event.stopPropagation();
+    if (event.key === "Enter" && event.target === number) send(parseFloat(number.value));
+  });
   close.addEventListener("click", () => { model.set("selected", null); model.save_changes(); });
   const update = () => {
     const scene = model.get("scene");

@@ -20,7 +20,7 @@ import traitlets
 
 from course_lib.backprop import backprop
 from course_lib.losses import output_for_loss
-from course_lib.network import forward, hidden_activations
+from course_lib.network import ShapeError, forward, hidden_activations
 from course_lib.widgets._base import (CourseWidget, all_finite, as_input, as_params, fmt, front_end,
                                       max_abs_weight, sizes_of)
 from course_lib.widgets.planes import check_extent, layer_grids
@@ -266,7 +266,13 @@ class NetworkDiagram(CourseWidget):
 
     @traitlets.validate("params")
     def _valid_params(self, proposal):
-        return as_params(proposal["value"])
+        params = as_params(proposal["value"])
+        n_inputs = params[0]["W"].shape[0]
+        if self.x is not None and len(self.x) != n_inputs:
+            raise ShapeError(f"The diagram shows an input x with {len(self.x)} values, but the new network has "
+                             f"{n_inputs} inputs (layer 0's W has shape {params[0]['W'].shape}). Set diagram.x "
+                             "to None (or to a matching input) first.")
+        return params
 
     @traitlets.validate("x")
     def _valid_x(self, proposal):

@@ -230,7 +230,7 @@ class LearningRateExplorer(ipywidgets.VBox):
         self.steps.observe(lambda change: self.update(), names="value")
         super().__init__([ipywidgets.HBox([self.lr, self.steps]),
                           ipywidgets.HBox([self.landscape, self.curve],
-                                          layout=ipywidgets.Layout(flex_flow="row wrap", gap="16px")),
+                                          layout=ipywidgets.Layout(flex_flow="row wrap")),
                           self.readout])
         self.update()
 

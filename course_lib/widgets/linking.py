@@ -40,9 +40,8 @@ def link_input(boundary, diagram):
     return lambda: boundary.unobserve(pick, names="picked")
 
 
-def side_by_side(*views, gap="16px"):
+def side_by_side(*views):
     """The views in a row (an ipywidgets HBox) that wraps on narrow screens."""
     import ipywidgets
 
-    return ipywidgets.HBox(list(views), layout=ipywidgets.Layout(flex_flow="row wrap", gap=gap,
-                                                                 align_items="flex-start"))
+    return ipywidgets.HBox(list(views), layout=ipywidgets.Layout(flex_flow="row wrap", align_items="flex-start"))

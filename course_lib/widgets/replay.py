@@ -97,10 +97,9 @@ class TrainingReplay(ipywidgets.VBox):
         self.index = 0
 
         controls = ipywidgets.HBox([self.play, self.slider, self.label],
-                                   layout=ipywidgets.Layout(align_items="center", gap="8px"))
+                                   layout=ipywidgets.Layout(align_items="center"))
         pictures = [self.views[name] for name in ("diagram", "boundary", "matrices") if name in self.views]
-        row = ipywidgets.HBox(pictures, layout=ipywidgets.Layout(flex_flow="row wrap", gap="16px",
-                                                                  align_items="flex-start"))
+        row = ipywidgets.HBox(pictures, layout=ipywidgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         super().__init__([controls, row, self.views["loss"]])
 
     @property

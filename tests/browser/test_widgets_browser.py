@@ -1,0 +1,214 @@
+"""The course widgets in a real JupyterLab: they render, the controls work, and what is drawn changes.
+
+The fixture notebook tests/browser/fixtures/widgets_demo.ipynb shows every widget of course_lib.widgets.
+Each test runs the cells it needs, works the controls the way a student does (a click on an edge, the
+editor's slider and number box, checkboxes, ipywidgets sliders, the play button, a dropdown) and waits
+until the drawing itself changes: the SVG's edge widths, or the pixels of a canvas. Screenshots go to
+tests/browser/screenshots/ (not committed).
+"""
+import hashlib
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from .jupyterlab import nudge_slider, type_slider_value
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "tests/browser/fixtures/widgets_demo.ipynb"
+SETUP = "xor = datasets.load"
+
+
+def wait_until(condition, timeout=30.0, message="condition"):
+    """Poll `condition()` until it is truthy; fail with `message` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {message}")
+        time.sleep(0.1)
+
+
+def pixels(canvas):
+    """A fingerprint of what a canvas shows (its PNG encoding)."""
+    return hashlib.sha1(canvas.evaluate("c => c.toDataURL()").encode()).hexdigest()
+
+
+def colours_used(canvas):
+    """How many distinct colours a canvas shows (sampled): a blank canvas has 1."""
+    return canvas.evaluate("""c => {
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < data.length; i += 4 * 7) seen.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
+        return seen.size; }""")
+
+
+def edge_widths(svg):
+    return svg.evaluate("s => Array.from(s.querySelectorAll('.edge-line')).map(e => e.getAttribute('stroke-width'))")
+
+
+def open_and_run(open_notebook, *markers):
+    """Open the demo notebook and run the setup cell and the cells containing `markers`."""
+    nb = open_notebook(NOTEBOOK)
+    for marker in (SETUP, *markers):
+        nb.run_cell(nb.find_cell(marker), timeout=120)
+    return nb
+
+
+def test_every_widget_renders(open_notebook, screenshot_dir):
+    nb = open_notebook(NOTEBOOK)
+    nb.run_all(timeout=240)
+    nb.assert_no_errors()
+
+    linked = nb.output(nb.find_cell("# linked views"))
+    expect(linked.locator("svg.course-diagram-svg")).to_be_visible()
+    assert len(edge_widths(linked.locator("svg.course-diagram-svg"))) == 2 * 4 + 4
+    assert linked.locator(".node").count() == 7
+    boundary = linked.locator("canvas.course-plane-canvas")
+    expect(boundary).to_be_visible()
+    assert colours_used(boundary) > 20
+    expect(linked.locator(".course-caption").last).to_contain_text("train accuracy")
+
+    gradients = nb.output(nb.find_cell("# gradients"))
+    assert gradients.locator("image.node-tile").count() == 7
+    assert gradients.locator("text.edge-label[data-kind='grad']").count() == 12
+
+    heatmaps = nb.output(nb.find_cell("# neuron heatmaps"))
+    assert heatmaps.locator(".course-tile canvas").count() == 6 + 4 + 1
+    matrices = nb.output(nb.find_cell("# weight matrices"))
+    assert matrices.locator(".course-tile canvas").count() == 2 + 16
+    assert colours_used(matrices.locator(".course-tile canvas").last) > 5
+
+    replay = nb.output(nb.find_cell("# training replay"))
+    expect(replay.locator(".widget-play")).to_be_visible()
+    expect(replay.locator("canvas.course-line-canvas")).to_be_visible()
+    activation = nb.output(nb.find_cell("# activation explorer"))
+    assert colours_used(activation.locator("canvas.course-line-canvas")) > 5
+    rates = nb.output(nb.find_cell("# learning-rate explorer"))
+    assert rates.locator("canvas").count() == 2
+
+    for name, marker in [("diagram_and_boundary", "# linked views"), ("gradients_and_tiles", "# gradients"),
+                         ("neuron_heatmaps", "# neuron heatmaps"), ("weight_matrices", "# weight matrices"),
+                         ("training_replay", "# training replay"), ("activation_explorer", "# activation explorer"),
+                         ("learning_rate_explorer", "# learning-rate explorer")]:
+        shot = nb.screenshot(f"widgets_{name}", nb.find_cell(marker), directory=screenshot_dir)
+        assert shot.stat().st_size > 5_000
+    nb.screenshot("widgets_page", directory=screenshot_dir)
+
+
+def test_editing_an_edge_redraws_the_diagram_and_the_boundary(open_notebook, screenshot_dir):
+    nb = open_and_run(open_notebook, "# linked views", "# a weight slider")
+    cell = nb.output(nb.find_cell("# linked views"))
+    svg = cell.locator("svg.course-diagram-svg")
+    boundary = cell.locator("canvas.course-plane-canvas")
+    edge = svg.locator(".edge[data-layer='1'][data-i='0'][data-j='0']")
+    width_before = edge.locator(".edge-line").get_attribute("stroke-width")
+    picture_before = pixels(boundary)
+
+    edge.locator(".edge-hit").click()
+    editor = cell.locator(".course-editor")
+    expect(editor).to_be_visible()
+    expect(editor.locator(".course-editor-label")).to_have_text("layer 1: weight W[0, 0]")
+    expect(svg.locator(".edge.selected")).to_have_count(1)
+
+    # Type a value into the editor's number box...
+    number = editor.locator(".course-editor-number")
+    number.fill("0.5")
+    number.press("Enter")
+    wait_until(lambda: edge.locator(".edge-line").get_attribute("stroke-width") != width_before,
+               message="the edited edge to change width")
+    assert float(edge.locator(".edge-line").get_attribute("stroke-width")) < float(width_before)   # |-1.73| > 0.5
+    wait_until(lambda: pixels(boundary) != picture_before, message="the decision boundary to redraw")
+    # ...and the kernel's copy of the weight moved: the linked ipywidgets slider shows it.
+    weight_slider = nb.output(nb.find_cell("# a weight slider")).locator(".widget-slider")
+    expect(weight_slider.locator(".widget-readout")).to_have_text("0.50")
+    expect(edge.locator(".edge-line")).to_have_attribute("stroke", "#0072B2")     # positive: blue
+
+    # ...then drag the editor's slider to its far left end with the keyboard: a negative weight, dashed orange.
+    picture_positive = pixels(boundary)
+    editor.locator(".course-editor-range").focus()
+    editor.locator(".course-editor-range").press("Home")
+    expect(edge.locator(".edge-line")).to_have_attribute("stroke", "#E66100")
+    assert edge.locator(".edge-line").get_attribute("stroke-dasharray")
+    wait_until(lambda: pixels(boundary) != picture_positive, message="the boundary to redraw again")
+    nb.sync_kernel()
+    nb.assert_no_errors()
+    nb.screenshot("widgets_edited_edge", nb.find_cell("# linked views"), directory=screenshot_dir)
+
+
+def test_boundary_checkboxes_clicks_and_the_weight_slider(open_notebook):
+    nb = open_and_run(open_notebook, "# linked views", "# a weight slider")
+    cell = nb.output(nb.find_cell("# linked views"))
+    svg = cell.locator("svg.course-diagram-svg")
+    boundary = cell.locator("canvas.course-plane-canvas")
+
+    smooth = pixels(boundary)
+    smooth_colours = colours_used(boundary)
+    cell.locator("input[data-trait='discretize']").check()
+    wait_until(lambda: pixels(boundary) != smooth, message="the discretized boundary")
+    assert colours_used(boundary) < smooth_colours
+
+    # A click on the plane pushes that point through the diagram: the input nodes show new values.
+    inputs_before = svg.locator(".node-input .node-value").all_text_contents()
+    box = boundary.bounding_box()
+    boundary.click(position={"x": box["width"] * 0.8, "y": box["height"] * 0.2})
+    wait_until(lambda: svg.locator(".node-input .node-value").all_text_contents() != inputs_before,
+               message="the diagram's input values to follow the click")
+
+    # The ipywidgets slider tied to W1[0, 0] changes that edge in the diagram.
+    edge = svg.locator(".edge[data-layer='1'][data-i='0'][data-j='0'] .edge-line")
+    width_before = edge.get_attribute("stroke-width")
+    slider = nb.output(nb.find_cell("# a weight slider")).locator(".widget-slider")
+    type_slider_value(slider, 0.05)
+    wait_until(lambda: edge.get_attribute("stroke-width") != width_before, message="the edge to thin out")
+    assert float(edge.get_attribute("stroke-width")) < float(width_before)
+    nb.sync_kernel()
+    nb.assert_no_errors()
+
+
+def test_training_replay_slider_and_play_move_every_view(open_notebook, screenshot_dir):
+    nb = open_and_run(open_notebook, "# training replay")
+    index = nb.find_cell("# training replay")
+    cell = nb.output(index)
+    label = cell.locator(".widget-html").first
+    expect(label).to_contain_text("epoch 0")
+    loss = cell.locator("canvas.course-line-canvas")
+    boundary = cell.locator("canvas.course-plane-canvas")
+    tiles = cell.locator(".node-hidden image.node-tile").first
+    before = (pixels(loss), pixels(boundary), tiles.get_attribute("href"))
+
+    nudge_slider(cell.locator(".widget-slider"), 3)
+    expect(label).to_contain_text("epoch 30 · train loss")
+    wait_until(lambda: pixels(loss) != before[0], message="the loss marker to move")
+    wait_until(lambda: pixels(boundary) != before[1], message="the boundary to show epoch 30")
+    wait_until(lambda: tiles.get_attribute("href") != before[2], message="the neuron tiles to show epoch 30")
+
+    cell.locator(".widget-play button").first.click()        # play
+    expect(label).to_contain_text("epoch 120", timeout=30_000)
+    nb.sync_kernel()
+    nb.assert_no_errors()
+    nb.screenshot("widgets_replay_played", index, directory=screenshot_dir)
+
+
+def test_explorers_answer_their_controls(open_notebook, screenshot_dir):
+    nb = open_and_run(open_notebook, "# activation explorer", "# learning-rate explorer")
+    activation = nb.output(nb.find_cell("# activation explorer"))
+    plot = activation.locator("canvas.course-line-canvas")
+    before = pixels(plot)
+    activation.locator("select").first.select_option("sigmoid")
+    expect(activation.locator(".widget-html")).to_contain_text("sigmoid(1.00) = 0.731")
+    wait_until(lambda: pixels(plot) != before, message="the sigmoid curve")
+
+    rates = nb.output(nb.find_cell("# learning-rate explorer"))
+    landscape = rates.locator("canvas.course-plane-canvas")
+    path_before = pixels(landscape)
+    type_slider_value(rates.locator(".widget-slider").first, 0.3)
+    expect(rates.locator(".widget-html").last).to_contain_text("Diverged")
+    wait_until(lambda: pixels(landscape) != path_before, message="the descent path to change")
+    nb.sync_kernel()
+    nb.assert_no_errors()
+    nb.screenshot("widgets_learning_rate_diverged", nb.find_cell("# learning-rate explorer"),
+                  directory=screenshot_dir)
