@@ -460,3 +460,34 @@ def test_math_modules_never_import_the_widgets():
     library = WIDGETS_DIR.parent
     for path in library.glob("*.py"):
         assert not re.search(r"^\s*(from|import)\s+course_lib\.widgets", path.read_text(), re.M), path.name
+
+
+def test_saved_state_and_html_export_embed_the_front_end(tmp_path):
+    """A notebook executed with its widget state saved exports to HTML with our front end and scenes inside."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from course_lib import datasets, init_mlp, widgets\n"
+        "params = init_mlp([2, 3, 1], seed=0)\n"
+        "widgets.side_by_side(widgets.NetworkDiagram(params),\n"
+        "                     widgets.DecisionBoundary(params, datasets.load('xor', n=40), resolution=8))")])
+    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    models = [m for m in state.values() if m["model_name"] == "AnyModel"]
+    assert len(models) == 2
+    for model in models:
+        assert model["model_module"] == "anywidget"
+        assert model["state"]["_esm"].count("export default") == 1 and ".course-widget" in model["state"]["_css"]
+        assert model["state"]["scene"]["version"] >= 1
+    diagram = next(m for m in models if "drawDiagram" in m["state"]["_esm"])
+    assert len(diagram["state"]["scene"]["edges"]) == 2 * 3 + 3
+    boundary = next(m for m in models if "drawPlane" in m["state"]["_esm"])
+    assert boundary.get("buffers"), "the boundary's image travels as a binary buffer"
+
+    html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    view = nb.cells[0].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+    assert f'"model_id": "{view}"' in html and view in state
+    assert "application/vnd.jupyter.widget-state+json" in html and "drawDiagram" in html

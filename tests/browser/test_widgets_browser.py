@@ -212,3 +212,55 @@ def test_explorers_answer_their_controls(open_notebook, screenshot_dir):
     nb.assert_no_errors()
     nb.screenshot("widgets_learning_rate_diverged", nb.find_cell("# learning-rate explorer"),
                   directory=screenshot_dir)
+
+
+def test_static_html_export_draws_the_widgets(chromium, tmp_path, screenshot_dir):
+    """The exported HTML of an executed notebook draws the widgets from the saved state.
+
+    An exported page loads require.js, @jupyter-widgets/html-manager and anywidget's front end from CDNs.
+    This machine has no network, so the test needs local copies: set COURSE_WIDGET_CDN_DIR to a folder with
+    require.js (npm requirejs), embed-amd.js (npm @jupyter-widgets/html-manager, dist/) and anywidget.js
+    (npm anywidget 0.11, dist/index.js). Without it the test is skipped.
+    """
+    import os
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    cdn = os.environ.get("COURSE_WIDGET_CDN_DIR")
+    files = {"require": "require.js", "html-manager": "embed-amd.js", "anywidget": "anywidget.js"}
+    if not cdn or not all((Path(cdn) / name).is_file() for name in files.values()):
+        pytest.skip("set COURSE_WIDGET_CDN_DIR to local copies of " + ", ".join(files.values()))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from course_lib import datasets, init_mlp, widgets\n"
+        "params = init_mlp([2, 4, 1], seed=0)\n"
+        "data = datasets.load('xor', n=100, seed=0)\n"
+        "widgets.side_by_side(widgets.NetworkDiagram(params, activation='tanh', x=data.x_train[0]),\n"
+        "                     widgets.DecisionBoundary(params, data, activation='tanh'))")])
+    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    page_file = tmp_path / "export.html"
+    page_file.write_text(HTMLExporter(template_name="lab").from_notebook_node(nb)[0])
+
+    def serve(route):
+        url = route.request.url
+        if url.startswith("file://"):
+            return route.continue_()
+        for key, name in files.items():
+            if key in url and url.endswith(".js"):
+                return route.fulfill(path=str(Path(cdn) / name), content_type="application/javascript")
+        return route.abort()
+
+    page = chromium.new_page()
+    try:
+        page.route("**/*", serve)
+        page.goto(page_file.as_uri())
+        expect(page.locator("svg.course-diagram-svg .edge-line")).to_have_count(2 * 4 + 4, timeout=30_000)
+        canvas = page.locator("canvas.course-plane-canvas")
+        expect(canvas).to_be_visible()
+        wait_until(lambda: colours_used(canvas) > 20, message="the boundary drawn from the saved state")
+        page.screenshot(path=str(Path(screenshot_dir) / "widgets_static_html_export.png"))
+    finally:
+        page.close()
