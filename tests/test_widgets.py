@@ -207,6 +207,8 @@ def test_bad_input_gives_clear_errors_and_keeps_the_drawing(params):
         NetworkDiagram({"W": np.zeros((2, 1)), "b": np.zeros(1)})
     with pytest.raises(ValueError, match="Valid activations are: .*relu"):
         NetworkDiagram(params, activation="rleu")
+    with pytest.raises(ValueError, match="Valid outputs are: linear, sigmoid, softmax"):
+        NetworkDiagram(params, output="probability")
     with pytest.raises(ShapeError, match="2 values"):
         diagram.x = [1.0, 2.0, 3.0]
     with pytest.raises(IndexError, match=r"Layer 0 has no W\[2, 0\]"):

@@ -20,7 +20,7 @@ import traitlets
 
 from course_lib.backprop import backprop
 from course_lib.losses import output_for_loss
-from course_lib.network import ShapeError, forward, hidden_activations
+from course_lib.network import OUTPUTS, ShapeError, forward, hidden_activations
 from course_lib.widgets._base import (CourseWidget, all_finite, as_input, as_params, fmt, front_end,
                                       max_abs_weight, sizes_of)
 from course_lib.widgets.planes import check_extent, layer_grids
@@ -178,8 +178,9 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
                 # staggered along the edge so that neighbours do not print on top of each other.
                 t = 0.75 - 0.15 * (i % 2) if W.shape[0] <= W.shape[1] else 0.3 + 0.15 * (j % 2)
                 sx, ex = x1 + node_half, x2 - node_half
-                edge = {"layer": layer, "i": i, "j": j, "x1": sx, "y1": y1, "x2": ex,
-                        "y2": y2, "label_x": sx + (ex - sx) * t, "label_y": y1 + (y2 - y1) * t, "weight": w, "width": thin + (thick - thin) * strength,
+                edge = {"layer": layer, "i": i, "j": j, "x1": sx, "y1": y1, "x2": ex, "y2": y2,
+                        "label_x": sx + (ex - sx) * t, "label_y": y1 + (y2 - y1) * t,
+                        "weight": w, "width": thin + (thick - thin) * strength,
                         "color": style.sign_color(w) if np.isfinite(w) else style.muted,
                         "dash": bool(style.dash_negative and w < 0), "label": fmt(w) if label_weights else "",
                         "grad": None, "grad_label": ""}
@@ -248,6 +249,8 @@ class NetworkDiagram(CourseWidget):
                  weight_scale=None, feature_names=None, output_names=None, width=None, height=None, style=None):
         params = as_params(params)
         hidden_activations(activation, len(params) - 1)   # a clear error for an unknown name, now
+        if output not in OUTPUTS:
+            raise ValueError(f"Unknown output {output!r}. Valid outputs are: {', '.join(OUTPUTS)}.")
         self._options = {"show_weights": show_weights, "feature_names": feature_names,
                          "output_names": output_names, "width": width, "height": height,
                          "resolution": int(resolution), "extent": extent}

@@ -20,7 +20,7 @@ import traitlets
 from course_lib.network import ShapeError, hidden_activations
 from course_lib.widgets._base import CourseWidget, all_finite, as_params, fmt, front_end
 from course_lib.widgets.planes import check_extent, layer_grids
-from course_lib.widgets.style import diverging_rgba, get_style
+from course_lib.widgets.style import diverging_rgba
 
 
 def _symmetric_max(arrays):
