@@ -94,7 +94,8 @@ def linear_derivative(z):
 
 def relu_derivative(z):
     xp = array_module(z)
-    # At exactly 0 we pick 0, as jax.grad does.
+    # ReLU has no derivative at exactly 0 (a kink); we pick 0, as jax.nn.relu does. (jax.grad of
+    # jnp.maximum(z, 0) says 0.5 there: it splits ties. Either choice trains the same in practice.)
     return xp.where(z > 0, 1.0, 0.0).astype(z.dtype)
 
 
