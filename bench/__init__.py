@@ -1,0 +1,1 @@
+"""Benchmarks of the course (see bench/README.md); run with `make bench`."""

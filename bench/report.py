@@ -1,0 +1,215 @@
+"""Targets and the Markdown table: turns the results dict of `bench/run.py` into bench/results.md.
+
+Every target is checked against a ratio measured in the same run where it is a comparison, and against
+the median where it is an absolute time. A target whose measurement is missing is "not measured", never met.
+"""
+from bench.digits import COURSE, TARGET_ACCURACY
+
+MISSING = "–"
+
+
+# ------------------------------------------------------------------------------------------------ formatting
+
+def _number(value, unit):
+    if value is None:
+        return MISSING
+    if unit == "samples/s":
+        return f"{value / 1e3:,.0f}k"
+    if unit == "s":
+        return f"{value * 1e3:.1f} ms" if value < 1 else f"{value:.2f} s"
+    if unit == "x":
+        return f"{value:.2f}×"
+    if unit == "%":
+        return f"{value * 100:.0f}%"
+    if unit == "ms":
+        return f"{value:.1f} ms"
+    if unit == "GFLOP/s":
+        return f"{value:.0f}"
+    return f"{value:.3g}"
+
+
+def spread(summary, unit):
+    """'median [min–max]' of a summary, e.g. '812k [640k–901k]'."""
+    if not summary:
+        return MISSING
+    if summary["n"] == 1:
+        return _number(summary["median"], unit)
+    return f"{_number(summary['median'], unit)} [{_number(summary['min'], unit)}–{_number(summary['max'], unit)}]"
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------- targets
+
+def _target(name, goal, value, unit, met, note=""):
+    return {"name": name, "target": goal, "value": value, "unit": unit,
+            "met": None if value is None else bool(met), "note": note}
+
+
+def _median(summary):
+    return summary["median"] if summary else None
+
+
+def targets(results):
+    found = []
+    digits = results["sections"].get("digits", {})
+    for config_name, label in (("batch_64", "batch 64"), ("full_batch", "full batch")):
+        config = digits.get("configs", {}).get(config_name)
+        if not config:
+            continue
+        impls, best = config["implementations"], config["best_of_family"]
+        for family, factor in (("JAX", 1.0), ("PyTorch", 3.0), ("NumPy", 2.0)):
+            member = best.get(family)
+            speedup = _median(impls.get(member, {}).get("course_speedup", {}).get("samples_per_s")) if member else None
+            found.append(_target(f"digits {label}: course_lib.fit samples/s vs best {family} reference",
+                                 f">= {factor:g}×", speedup, "x", speedup is not None and speedup >= factor,
+                                 f"best {family} in this run: {member}" if member else "not measured"))
+    batch_64 = digits.get("configs", {}).get("batch_64", {}).get("implementations", {}).get(COURSE, {})
+    cold = _median(batch_64.get("time_to_target_cold_s"))
+    warm = _median(batch_64.get("time_to_target_warm_s"))
+    label = f"digits batch 64: time to {TARGET_ACCURACY:.0%} test accuracy"
+    found.append(_target(f"{label}, cold (compile included)", "< 0.6 s", cold, "s", cold is not None and cold < 0.6))
+    found.append(_target(f"{label}, warm", "< 0.05 s", warm, "s", warm is not None and warm < 0.05))
+
+    wide = results["sections"].get("wide_mlp", {}).get("implementations", {}).get(COURSE, {})
+    share = _median(wide.get("share_of_matmul_ceiling"))
+    found.append(_target("wide MLP: course_lib.fit GFLOP/s / jitted matmul ceiling", ">= 90%", share, "%",
+                         share is not None and share >= 0.9))
+
+    cold_start = results["sections"].get("cold_start", {})
+    imported = _median(cold_start.get("import_course_lib"))
+    found.append(_target("import course_lib", "< 1 s", imported, "s", imported is not None and imported < 1.0))
+
+    widgets = results["sections"].get("widgets", {})
+    update = widgets.get("widget_update", {})
+    latency = update.get("median_ms") if update.get("status") == "measured" else None
+    found.append(_target("widget update (new weights -> diagram + boundary), median", "< 30 ms", latency, "ms",
+                         latency is not None and latency < 30, "" if latency is not None else update.get("status", "")))
+    playground = widgets.get("playground", {})
+    rate = playground.get("updates_per_s") if playground.get("status") == "measured" else None
+    found.append(_target("Playground visual updates/s while training 2-8-8-1", ">= 20/s", rate, "/s",
+                         rate is not None and rate >= 20, "" if rate is not None else playground.get("status", "")))
+
+    notebooks = results["sections"].get("notebooks", {})
+    course = notebooks.get("whole_course_s") if notebooks.get("status") == "measured" else None
+    found.append(_target("whole course under nbval", "< 4 min", course, "s", course is not None and course < 240,
+                         "" if course is not None else notebooks.get("status", "")))
+    return found
+
+
+# ------------------------------------------------------------------------------------------------- markdown
+
+def _digits_tables(section):
+    parts = []
+    for config_name, config in section.get("configs", {}).items():
+        title = "batch 64" if config["batch_size"] != "all" else "full batch"
+        rows = []
+        for name, entry in config["implementations"].items():
+            speedup = entry.get("course_speedup", {})
+            reached = entry.get("epochs_to_target")
+            epochs = (str(reached) if reached else f"not in {entry['max_epochs']} (best {entry['best_test_accuracy']:.1%})"
+                      ) if "best_test_accuracy" in entry else MISSING
+            rows.append([f"`{name}`", entry.get("description", ""), spread(entry.get("samples_per_s"), "samples/s"),
+                         spread(speedup.get("samples_per_s"), "x") if name != COURSE else "1×", epochs,
+                         spread(entry.get("time_to_target_warm_s"), "s"),
+                         spread(speedup.get("time_to_target_warm"), "x") if name != COURSE else "1×",
+                         spread(entry.get("time_to_target_cold_s"), "s"),
+                         spread(speedup.get("time_to_target_cold"), "x") if name != COURSE else "1×"])
+            if entry.get("error"):
+                rows[-1][1] += f" (error: {entry['error']})"
+        skipped = f"; not run at full batch: {', '.join(config['skipped'])}" if config.get("skipped") else ""
+        parts.append(f"### Digits, {title} (SGD, lr {config['lr']}{skipped})\n\n"
+                     "\"course ×\" = how many times faster `course_lib.fit` is than that implementation, "
+                     "taken round by round in this run (> 1: the course is faster).\n\n" + _table(
+                         ["implementation", "what", "samples/s", "course ×", f"epochs to {TARGET_ACCURACY:.0%}",
+                          f"time to {TARGET_ACCURACY:.0%}, warm", "course ×", "cold (fresh process)", "course ×"], rows))
+        unavailable = section.get("unavailable", {})
+        if unavailable and config_name == "batch_64":
+            parts.append("Not measured: " + "; ".join(f"`{n}` ({why})" for n, why in unavailable.items()))
+    return "\n\n".join(parts)
+
+
+def _wide_table(section):
+    ceiling = section.get("matmul_ceiling", {})
+    rows = [[f"`{name}`", entry.get("description", "") + (f" (error: {entry['error']})" if entry.get("error") else ""),
+             spread(entry.get("gflops"), "GFLOP/s"), spread(entry.get("share_of_matmul_ceiling"), "%")]
+            for name, entry in section.get("implementations", {}).items()]
+    rows.insert(0, ["matmul ceiling", f"jitted float32 {ceiling.get('size')}×{ceiling.get('size')} @ "
+                    f"{ceiling.get('size')}×{ceiling.get('size')}", spread(ceiling.get("gflops"), "GFLOP/s"), "100%"])
+    return (f"{section.get('model')}, batch {section.get('batch_size')}, {section.get('examples_per_epoch')} examples "
+            f"per timed epoch, {section.get('training_flops_per_example', 0) / 1e6:.2f} MFLOP of matmuls per example "
+            "(forward, weight gradients, input gradients of layers 2 and 3).\n\n"
+            + _table(["implementation", "what", "GFLOP/s", "share of ceiling (same round)"], rows))
+
+
+def _widgets_text(section):
+    lines = []
+    update = section.get("widget_update", {})
+    if update.get("status") == "measured":
+        lines.append(f"- Widget update ({update.get('config')}): median {update['median_ms']:.1f} ms "
+                     f"[{update['min_ms']:.1f}–{update['max_ms']:.1f}] over {update['n']} updates, "
+                     f"{update.get('bytes_per_update', 0) / 1e3:.0f} kB sent per update. Kernel side only "
+                     "(compute + serialise); the browser paints in parallel.")
+    else:
+        lines.append(f"- Widget update: {update.get('status', 'not measured')} ({update.get('why', '')})")
+    playground = section.get("playground", {})
+    if playground.get("status") == "measured":
+        lines.append(f"- Playground: {playground.get('updates_per_s')} visual updates/s while training.")
+    else:
+        lines.append(f"- Playground: {playground.get('status', 'not measured')} ({playground.get('why', '')})")
+    return "\n".join(lines)
+
+
+def _cold_start_table(section):
+    labels = {"import_course_lib": "`import course_lib`",
+              "first_use_init_mlp": "first `course_lib.init_mlp` (imports JAX, creates the CPU client)",
+              "load_digits": "`course_lib.datasets.load_digits()`",
+              "first_fit": "first `fit` (digits, 1 epoch, batch 64: compile included)",
+              "second_fit": "second, identical `fit`"}
+    rows = [[label, spread(section.get(key), "s")] for key, label in labels.items()]
+    return f"Fresh interpreter each time, {section.get('repeats', 0)} times.\n\n" + _table(["step", "time"], rows)
+
+
+def _notebooks_table(section):
+    if section.get("status") != "measured":
+        return f"{section.get('status', 'not measured')}: {section.get('why', '')}"
+    rows = [[f"`{path}`", f"{entry['seconds']:.1f} s", entry["cells"], entry["failed"] or ""]
+            for path, entry in section["notebooks"].items()]
+    rows.append(["**whole course (wall clock, 2 workers)**", f"**{section['whole_course_s']:.1f} s**", "", ""])
+    return (f"`{section['command']}` ({section['sanitize_file']}; pytest: {section['pytest_summary']})\n\n"
+            + _table(["notebook", "time", "cells", "failed cells"], rows))
+
+
+def markdown(results):
+    meta = results["meta"]
+    sections = results["sections"]
+    out = [f"# Benchmark results\n\nRegenerate with `{meta['command']}`. "
+           f"{meta['finished']}, commit {meta['commit']}, {meta['duration_s']:.0f} s in all.\n",
+           f"Machine: {meta['machine']['cpu']}, {meta['machine']['usable_cpus']} usable CPUs, "
+           f"{meta['machine']['memory_gib']} GiB, Python {meta['machine']['python']}; "
+           f"AVX-512: {'yes' if 'avx512f' in meta['machine']['cpu_flags'] else 'no'}. "
+           f"Load average (1, 5, 15 min) at start {meta['load_average_start']}, at end {meta['load_average_end']}: "
+           "the machine is shared, so compare ratios, not absolute times.\n",
+           "Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v) + ".\n",
+           "Threads: " + meta["thread_summary"] + "\n"]
+    out.append("## Targets\n\n" + _table(
+        ["target", "goal", "measured", "met"],
+        [[t["name"], t["target"], _number(t["value"], t["unit"]) if t["unit"] != "/s" else
+          (MISSING if t["value"] is None else f"{t['value']:.0f}/s"),
+          {True: "yes", False: "**no**", None: "not measured"}[t["met"]] + (f" ({t['note']})" if t["note"] else "")]
+         for t in results["targets"]]))
+    if "digits" in sections:
+        out.append("## 1. Digits, 64-128-128-10, SGD\n\n" + _digits_tables(sections["digits"]))
+    if "wide_mlp" in sections:
+        out.append("## 2. Wide MLP\n\n" + _wide_table(sections["wide_mlp"]))
+    if "widgets" in sections:
+        out.append("## 3. Widgets\n\n" + _widgets_text(sections["widgets"]))
+    if "cold_start" in sections:
+        out.append("## 4. Cold start\n\n" + _cold_start_table(sections["cold_start"]))
+    if "notebooks" in sections:
+        out.append("## 5. Notebooks under nbval\n\n" + _notebooks_table(sections["notebooks"]))
+    return "\n\n".join(out) + "\n"
