@@ -308,3 +308,76 @@ def test_slow_notebooks_are_flagged():
     table = authoring.format_timings(rows)
     assert "SLOW (over 30 s)" in table.splitlines()[2] and "FAILED: X" in table.splitlines()[3]
     assert "2 notebooks, 1 failed, 1 over 30 s" in table
+
+
+# ------------------------------------------------------------------------------------------ the sanitize file
+
+
+def sanitized(text):
+    """`text` as nbval compares it with tests/nbval_sanitize.cfg (nbval's own parser, its re.sub in file order)."""
+    import re
+
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns((ROOT / "tests" / "nbval_sanitize.cfg").read_text(encoding="utf-8"))
+    assert len(patterns) >= 10, "nbval read fewer patterns than the file has: check the regex:/replace: lines"
+    for regex, replace in patterns:
+        text = re.sub(regex, replace, text)
+    return text
+
+
+CPU_REPORT = """jax: 0.10.2
+jaxlib: 0.10.2
+platform: cpu
+devices: 1
+  - cpu:0 (kind: cpu)
+accelerator: none found, so JAX runs on the CPU (fine for this course). Why:
+  - only JAX's CPU build is installed (no jax-cuda12/13 plugin or libtpu package).
+To get one:
+  - Google Colab: Runtime > Change runtime type > GPU or TPU, then restart the notebook."""
+GPU_REPORT = """jax: 0.10.3.dev20260101
+jaxlib: 0.10.3
+platform: gpu
+devices: 2
+  - gpu:0 (kind: NVIDIA H100 80GB HBM3)
+  - gpu:1 (kind: NVIDIA H100 80GB HBM3)
+accelerator: yes (GPU)"""
+
+
+def test_sanitize_makes_device_reports_of_different_machines_equal():
+    assert sanitized(CPU_REPORT) == sanitized(GPU_REPORT)
+    assert sanitized(CPU_REPORT + "\nloss 0.25") == sanitized(GPU_REPORT + "\nloss 0.25")   # what follows stays
+    assert sanitized(CPU_REPORT + "\nloss 0.25") != sanitized(GPU_REPORT + "\nloss 0.5")
+
+
+def test_sanitize_matches_the_live_device_report():
+    from course_lib import devices
+
+    report = str(devices.report())
+    assert sanitized(report) == sanitized(CPU_REPORT), "the report's format changed: update nbval_sanitize.cfg"
+
+
+@pytest.mark.parametrize("first, second", [
+    ("step took 0.123 s", "step took 0.0871 s"),
+    ("12.3 ms per batch", "9.87 ms per batch"),
+    ("45 µs ± 2 µs per loop (mean ± std. dev. of 7 runs, 10,000 loops each)",
+     "1.2 ms ± 30 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)"),
+    ("jit: 12.3× faster", "jit: 8.1× faster"),
+    ("12,345 samples/s", "9,876 samples/s"),
+    ("<NeuronHeatmaps object at 0x7fd289fa9810>", "<NeuronHeatmaps object at 0x7f0011223344>"),
+    ("[CpuDevice(id=0)] TFRT_CPU_0", "[CudaDevice(id=0)] cuda:0"),
+])
+def test_sanitize_hides_what_truly_varies(first, second):
+    assert sanitized(first) == sanitized(second)
+
+
+@pytest.mark.parametrize("first, second", [
+    ("loss 0.123, accuracy 97.5%", "loss 0.124, accuracy 97.5%"),
+    ("a network with 71 parameters", "a network with 72 parameters"),
+    ("<Figure size 640x480 with 1 Axes>", "<Figure size 640x480 with 2 Axes>"),
+    ("trained for 5 steps", "trained for 6 steps"),
+    ("weighted_sum: correct.", "weighted_sum: wrong values."),
+    ("devices: 1", "devices: 2"),                                # a count alone, outside the report's list
+])
+def test_sanitize_keeps_what_must_be_checked(first, second):
+    assert sanitized(first) != sanitized(second)
