@@ -1,0 +1,250 @@
+"""Exercise bank for notebook 09 (when to use deep learning): the capstone on the wine data.
+
+1. `design_exercise`: the student's design of a network for the wine data, a dict
+   `{"layer_sizes": [13, ..., 3], "activation": "relu"}`. Many designs are right, so the check does not compare
+   with one answer: it reads the design (inputs, outputs, hidden layers, activation, size) and says precisely what
+   is wrong, then trains it the same way every time and asks for 90% accuracy on a validation split carved out of
+   the training data (the test set stays untouched for the notebook's final evaluation).
+2. `predict_new_exercise`: `predict_new(params, x_new, mean, std, activation)`, the predicted classes for new raw
+   measurements, compared with `course_lib.predict` on inputs standardised with the training statistics.
+
+In the notebook:
+
+    from course_lib.exercises import nb09_when_to_use_deep_learning as exercises
+
+    ### BEGIN SOLUTION
+    my_design = {"layer_sizes": [13, 16, 3], "activation": "relu"}
+    ### END SOLUTION
+    exercises.design_exercise.check(my_design)
+"""
+import numpy as np
+
+from course_lib.activations import ACTIVATIONS, ELEMENTWISE
+from course_lib.exercises.checker import Exercise, Mistake, ValueExercise
+
+WINE_FEATURES = 13
+WINE_CLASSES = 3
+MAX_PARAMETERS = 20_000          # for ~100 training examples: more would be slow and learn the noise
+REQUIRED_ACCURACY = 0.9
+# How the checker trains every design, so that designs are compared on equal terms.
+TRAINING = dict(epochs=200, lr=0.01, optimizer="adam", loss="cross_entropy")
+NON_LINEAR = [name for name in ELEMENTWISE if name != "linear"]   # for hidden layers
+REFERENCE_DESIGN = {"layer_sizes": [WINE_FEATURES, 16, WINE_CLASSES], "activation": "relu"}
+
+
+# ------------------------------------------------------------------------------------------------- the data
+
+
+def wine_split(seed=0, test_fraction=0.25):
+    """scikit-learn's wine data (178 wines, 13 measurements, 3 cultivars), split into training and test parts
+    (stratified), raw (not standardised): returns x_train, x_test, y_train, y_test as float32 / int32 arrays.
+
+    >>> x_train, x_test, y_train, y_test = wine_split()
+    >>> x_train.shape, x_test.shape
+    ((133, 13), (45, 13))
+    """
+    from sklearn.datasets import load_wine
+
+    from course_lib.datasets import train_test_split
+
+    raw = load_wine()
+    return train_test_split(raw.data.astype(np.float32), raw.target.astype(np.int32), test_fraction, seed)
+
+
+def validation_split(seed=0):
+    """What the design check trains and measures on: the wine *training* part split again (a quarter held out for
+    validation), standardised with the statistics of what remains for training. Returns x_fit, x_val, y_fit, y_val."""
+    from course_lib.datasets import standardize, train_test_split
+
+    x_train, _, y_train, _ = wine_split(seed)
+    x_fit, x_val, y_fit, y_val = train_test_split(x_train, y_train, 0.25, seed)
+    x_fit, x_val, _, _ = standardize(x_fit, x_val)
+    return x_fit, x_val, y_fit, y_val
+
+
+# ---------------------------------------------------------------------------------------------- the design
+
+
+def _read_design(design):
+    """The design's layer sizes and activation, or a ValueError saying how a design is written."""
+    example = '{"layer_sizes": [13, 16, 3], "activation": "relu"}'
+    if not isinstance(design, dict) or set(design) != {"layer_sizes", "activation"}:
+        raise ValueError(f"write the design as a dict with the keys 'layer_sizes' and 'activation', like {example}")
+    sizes, activation = design["layer_sizes"], design["activation"]
+    if not isinstance(sizes, (list, tuple)) or not all(isinstance(n, (int, np.integer)) for n in sizes):
+        raise ValueError(f"layer_sizes must be a list of whole numbers (nodes per layer, inputs first), like {example}")
+    if not isinstance(activation, str):
+        raise ValueError(f"activation must be the name of an activation, a string such as \"relu\"; got {activation!r}")
+    return [int(n) for n in sizes], activation
+
+
+def design_problem(sizes, activation):
+    """What is wrong with a design before any training, in words; None if nothing is."""
+    if len(sizes) < 2 or min(sizes) < 1:
+        return "A network needs at least an input and an output layer, each with at least 1 node."
+    if sizes[0] != WINE_FEATURES:
+        return (f"The first size is the number of inputs: each wine has {WINE_FEATURES} measurements, so "
+                f"layer_sizes must start with {WINE_FEATURES}, not {sizes[0]}.")
+    if sizes[-1] == 1:
+        return (f"One output per class: there are {WINE_CLASSES} cultivars, so the last size is {WINE_CLASSES} "
+                f"(the softmax turns the {WINE_CLASSES} outputs into probabilities). One output can only separate "
+                f"two classes.")
+    if sizes[-1] != WINE_CLASSES:
+        return f"The last size is the number of classes, {WINE_CLASSES} (one output per cultivar), not {sizes[-1]}."
+    if len(sizes) == 2:
+        return (f"[{WINE_FEATURES}, {WINE_CLASSES}] has no hidden layer: that is logistic regression, a linear "
+                f"model, not a network that learns features. Add at least one hidden layer.")
+    if activation not in ACTIVATIONS:
+        return f"{activation!r} is not an activation course_lib knows. Choose one of: {', '.join(NON_LINEAR)}."
+    if activation not in ELEMENTWISE:
+        return (f"{activation!r} mixes a whole row, so it belongs in the output layer (the loss applies the softmax "
+                f"itself), not in the hidden layers. Choose one of: {', '.join(NON_LINEAR)}.")
+    if activation == "linear":
+        return ("With the 'linear' activation the hidden layers do nothing new: layers of weighted sums in a row "
+                "are one weighted sum, so the network is a linear model. Choose a non-linear activation such as "
+                "relu or tanh.")
+    n_parameters = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    if n_parameters > MAX_PARAMETERS:
+        return (f"Your network has {n_parameters:,} parameters to learn from about 100 examples: far more than the "
+                f"data can pin down, and slow. Keep it under {MAX_PARAMETERS:,}, e.g. one or two hidden layers of "
+                f"8 to 64 nodes.")
+    return None
+
+
+def validation_accuracy(sizes, activation, seed=0):
+    """Train a design the checker's way (TRAINING, full batch, from init_mlp(seed)) and measure it on the
+    validation split."""
+    from course_lib.initializers import init_mlp
+    from course_lib.training import accuracy, fit
+
+    x_fit, x_val, y_fit, y_val = validation_split()
+    params, _ = fit(init_mlp(sizes, seed=seed), x_fit, y_fit, activation=activation, on_divergence="stop",
+                    **TRAINING)
+    return accuracy(params, x_val, y_val, activation=activation)
+
+
+def check_design(design, expected=None):
+    """`compare` for the design exercise: first the design's shape, then how well it trains."""
+    sizes, activation = _read_design(design)
+    problem = design_problem(sizes, activation)
+    if problem:
+        return False, problem
+    score = validation_accuracy(sizes, activation)
+    if score < REQUIRED_ACCURACY:
+        return False, (f"Trained the checker's way (Adam, learning rate {TRAINING['lr']}, {TRAINING['epochs']} "
+                       f"epochs), it gets {score:.0%} of the validation wines right; a good design gets at least "
+                       f"{REQUIRED_ACCURACY:.0%}. Give it more hidden nodes, or another activation.")
+    return True, f"Trained the checker's way, it gets {score:.0%} of the validation wines right."
+
+
+design_exercise = ValueExercise(
+    name="my_design",
+    expected=REFERENCE_DESIGN,
+    compare=check_design,
+    hints=[
+        "The first layer size is fixed by the data (how many measurements per wine?), the last one by the task (how "
+        "many classes?). In between, you choose the hidden layers.",
+        f"Start small: one hidden layer of 8 to 32 nodes, with a non-linear activation such as \"relu\" or \"tanh\". "
+        f"Valid activations: {', '.join(NON_LINEAR)}.",
+        f"For example {REFERENCE_DESIGN}.",
+    ],
+    explanation="One hidden layer of 16 ReLU units is plenty for 13 measurements and 3 classes; two layers, or "
+                "tanh, work as well. The size of the first and last layers comes from the data, everything in "
+                "between is a choice that a validation set (not the test set) should decide.",
+)
+
+
+# --------------------------------------------------------------------------------------- predicting new data
+
+
+def predict_new(params, x_new, mean, std, activation="relu"):
+    """Predicted classes for new examples in raw units: standardise them with the *training* statistics `mean` and
+    `std` (what the network was trained on), run the network, take the class with the largest output.
+
+    >>> import numpy as np
+    >>> params = [{"W": np.array([[1.0, -1.0]]), "b": np.zeros(2)}]
+    >>> predict_new(params, np.array([[12.0], [8.0]]), mean=np.array([10.0]), std=np.array([2.0])).tolist()
+    [0, 1]
+    """
+    from course_lib.network import predict
+
+    return np.asarray(predict(params, (x_new - mean) / std, activation=activation))
+
+
+def make_predict_inputs(rng):
+    """Random networks (13 -> 8 -> 3 like the wine network, and a smaller one) with measurements on raw scales
+    (means from 0.3 to 700, like the wine data's), their training statistics, and both activations."""
+    calls = []
+    for sizes, n, activation in [([13, 8, 3], 12, "relu"), ([4, 6, 3], 10, "tanh"), ([13, 5, 5, 3], 15, "relu")]:
+        params = [{"W": rng.normal(size=(a, b)), "b": rng.normal(scale=0.1, size=b)}
+                  for a, b in zip(sizes[:-1], sizes[1:])]
+        mean = rng.choice([0.3, 2.0, 13.0, 100.0, 700.0], size=sizes[0]) * rng.uniform(0.8, 1.2, size=sizes[0])
+        std = mean * rng.uniform(0.1, 0.3, size=sizes[0])
+        x_new = mean + std * rng.normal(size=(n, sizes[0])) * 1.5 + std * rng.normal(size=sizes[0])
+        calls.append((params, x_new, mean, std, activation))
+    return calls
+
+
+def _predict_raw(params, x_new, mean, std, activation="relu"):
+    from course_lib.network import predict
+    return np.asarray(predict(params, x_new, activation=activation))
+
+
+def _predict_own_statistics(params, x_new, mean, std, activation="relu"):
+    from course_lib.network import predict
+    return np.asarray(predict(params, (x_new - x_new.mean(axis=0)) / x_new.std(axis=0), activation=activation))
+
+
+def _predict_outputs(params, x_new, mean, std, activation="relu"):
+    from course_lib.network import forward
+    return np.asarray(forward(params, (x_new - mean) / std, activation=activation))
+
+
+def _predict_times_std(params, x_new, mean, std, activation="relu"):
+    from course_lib.network import predict
+    return np.asarray(predict(params, (x_new - mean) * std, activation=activation))
+
+
+def _predict_always_relu(params, x_new, mean, std, activation="relu"):
+    from course_lib.network import predict
+    return np.asarray(predict(params, (x_new - mean) / std, activation="relu"))
+
+
+def _predict_argmax_over_examples(params, x_new, mean, std, activation="relu"):
+    from course_lib.network import forward
+    return np.asarray(forward(params, (x_new - mean) / std, activation=activation)).argmax(axis=0)
+
+
+predict_new_exercise = Exercise(
+    name="predict_new",
+    reference=predict_new,
+    make_inputs=make_predict_inputs,
+    hints=[
+        "The network was trained on standardised inputs, so new inputs must be standardised the same way, with the "
+        "numbers from the training data, before they go through the network. Then pick the class with the largest "
+        "output.",
+        "Standardise: (x_new - mean) / std. Then course_lib.forward(params, ..., activation=activation) gives one "
+        "output per class for each example; .argmax(axis=1) picks each example's class.",
+        "return course_lib.predict(params, (x_new - mean) / std, activation=activation)",
+    ],
+    mistakes=[
+        Mistake(_predict_raw, "You fed the raw measurements to the network. It was trained on standardised inputs "
+                              "(mean 0, standard deviation 1 per feature); standardise the new ones the same way "
+                              "first: (x_new - mean) / std."),
+        Mistake(_predict_own_statistics, "You standardised the new inputs with their own mean and standard "
+                                         "deviation. Use the training data's `mean` and `std`: the new examples "
+                                         "must be measured on the same scale the network learned on (and a single "
+                                         "new example has no spread of its own)."),
+        Mistake(_predict_outputs, "You returned the network's outputs (one score per class). Return the predicted "
+                                  "class of each example: the index of its largest output, .argmax(axis=1)."),
+        Mistake(_predict_times_std, "You multiplied by std; standardising divides by it: (x_new - mean) / std."),
+        Mistake(_predict_always_relu, "Use the `activation` you are given: the network was trained with it (here "
+                                      "one input uses tanh)."),
+        Mistake(_predict_argmax_over_examples, "You took the argmax over the examples (axis 0). Each example's "
+                                               "class is the largest of ITS outputs: argmax over axis 1."),
+    ],
+    explanation="course_lib.predict(params, x) gives classes (the argmax of the outputs); the one thing to add is "
+                "standardising the new inputs with the training statistics, exactly as the training data was.",
+)
+
+EXERCISES = {exercise.name: exercise for exercise in [design_exercise, predict_new_exercise]}

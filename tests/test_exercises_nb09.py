@@ -1,0 +1,139 @@
+"""Notebook 09's capstone exercises (design a network for the wine data; predict new wines): the reference passes,
+"not attempted" is recognised, other right answers pass, and plausible wrong answers, written here independently of
+the bank, are caught with a specific explanation."""
+import numpy as np
+import pytest
+
+import course_lib
+from course_lib.exercises import nb09_when_to_use_deep_learning as bank
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def assert_caught(exercise, answer, hint_words, status="wrong values"):
+    result = exercise.check(answer)
+    assert result.status == status, result.message
+    assert result.hint is not None and hint_words in result.hint, result.message
+    assert hint_words in result.message
+
+
+def test_every_exercise_of_the_notebook_is_in_the_bank():
+    assert set(bank.EXERCISES) == {"my_design", "predict_new"}
+
+
+@pytest.mark.parametrize("exercise", list(bank.EXERCISES.values()), ids=list(bank.EXERCISES))
+def test_bank_self_test_and_three_hints(exercise):
+    assert len(exercise.hints) == 3
+    exercise.self_test()
+
+
+# ---------------------------------------------------------------------------------------------------- the data
+
+
+def test_wine_split_is_stratified_and_the_design_check_uses_only_training_wines():
+    x_train, x_test, y_train, y_test = bank.wine_split()
+    assert x_train.shape == (133, 13) and x_test.shape == (45, 13)
+    assert np.bincount(y_train).tolist() == [44, 53, 36] and np.bincount(y_test).tolist() == [15, 18, 12]
+    x_fit, x_val, y_fit, y_val = bank.validation_split()
+    assert len(x_fit) + len(x_val) == len(x_train)              # carved out of the 133 training wines only
+    assert sorted(np.concatenate([y_fit, y_val]).tolist()) == sorted(y_train.tolist())
+    np.testing.assert_allclose(x_fit.mean(axis=0), 0, atol=1e-5)  # standardised with the fitting part's statistics
+
+
+# ----------------------------------------------------------------------------------------------------- design
+
+
+def test_design_reference_passes_and_an_empty_answer_is_not_attempted():
+    assert bank.design_exercise.check(bank.REFERENCE_DESIGN).status == "correct"
+    assert bank.design_exercise.check(...).status == "not attempted"
+
+
+def test_design_other_good_designs_pass():
+    result = bank.design_exercise.check({"layer_sizes": [13, 32, 16, 3], "activation": "tanh"})
+    assert result.status == "correct", result.message
+    assert "validation wines" in result.message
+
+
+@pytest.mark.parametrize("design, words", [
+    ({"layer_sizes": [13, 16, 1], "activation": "relu"}, "One output per class"),
+    ({"layer_sizes": [13, 16, 2], "activation": "relu"}, "number of classes, 3"),
+    ({"layer_sizes": [178, 16, 3], "activation": "relu"}, "must start with 13"),
+    ({"layer_sizes": [13, 3], "activation": "relu"}, "no hidden layer"),
+    ({"layer_sizes": [13, 16, 3], "activation": "linear"}, "the network is a linear model"),
+    ({"layer_sizes": [13, 16, 3], "activation": "Relu"}, "not an activation course_lib knows"),
+    ({"layer_sizes": [13, 16, 3], "activation": "softmax"}, "belongs in the output layer"),
+    ({"layer_sizes": [13, 256, 256, 3], "activation": "relu"}, "Keep it under 20,000"),
+], ids=["one output", "two outputs", "examples as inputs", "no hidden layer", "linear", "misspelt", "softmax hidden",
+        "too big"])
+def test_design_mistakes_are_explained_without_training(design, words):
+    result = bank.design_exercise.check(design)
+    assert result.status == "wrong values", result.message
+    assert words in result.message
+
+
+def test_design_unknown_activation_lists_the_valid_ones():
+    message = bank.design_exercise.check({"layer_sizes": [13, 16, 3], "activation": "rectifier"}).message
+    assert all(name in message for name in ("relu", "tanh", "sigmoid", "gelu"))
+
+
+def test_design_that_cannot_learn_is_caught_by_training_it():
+    result = bank.design_exercise.check({"layer_sizes": [13, 1, 3], "activation": "relu"})   # a 1-node bottleneck
+    assert result.status == "wrong values", result.message
+    assert "of the validation wines right" in result.message and "at least 90%" in result.message
+
+
+@pytest.mark.parametrize("answer", [[13, 16, 3], {"layers": [13, 16, 3]}, {"layer_sizes": "13-16-3",
+                                                                         "activation": "relu"}])
+def test_design_in_the_wrong_form_says_how_to_write_it(answer):
+    result = bank.design_exercise.check(answer)
+    assert result.status == "wrong type", result.message
+    assert "layer_sizes" in result.message
+
+
+# ------------------------------------------------------------------------------------------------ predict_new
+
+
+def test_predict_new_reference_passes_stub_not_attempted():
+    assert bank.predict_new_exercise.check(bank.predict_new).status == "correct"
+    assert bank.predict_new_exercise.check(stub).status == "not attempted"
+    assert len(bank.predict_new_exercise.mistakes) >= 2
+
+
+def test_predict_new_written_differently_passes():
+    def by_hand(params, x_new, mean, std, activation="relu"):
+        scaled = (x_new - mean) / std
+        outputs = course_lib.forward(params, scaled, activation=activation)
+        return np.argmax(np.asarray(outputs), axis=-1)
+    assert bank.predict_new_exercise.check(by_hand).status == "correct"
+
+
+def test_predict_new_without_standardising_is_caught():
+    def raw(params, x_new, mean, std, activation="relu"):
+        return np.asarray(course_lib.forward(params, x_new, activation=activation)).argmax(axis=1)
+    assert_caught(bank.predict_new_exercise, raw, "You fed the raw measurements to the network")
+
+
+def test_predict_new_with_the_new_datas_own_statistics_is_caught():
+    def own(params, x_new, mean, std, activation="relu"):
+        scaled = (x_new - np.mean(x_new, axis=0)) / np.std(x_new, axis=0)
+        return np.asarray(course_lib.predict(params, scaled, activation=activation))
+    assert_caught(bank.predict_new_exercise, own, "Use the training data's `mean` and `std`")
+
+
+def test_predict_new_returning_scores_or_wrong_axis_is_caught_as_a_shape_problem():
+    def scores(params, x_new, mean, std, activation="relu"):
+        return np.asarray(course_lib.forward(params, (x_new - mean) / std, activation=activation))
+    assert_caught(bank.predict_new_exercise, scores, "Return the predicted class of each example",
+                  status="wrong shape")
+
+    def axis0(params, x_new, mean, std, activation="relu"):
+        return np.argmax(np.asarray(course_lib.forward(params, (x_new - mean) / std, activation=activation)), 0)
+    assert_caught(bank.predict_new_exercise, axis0, "argmax over axis 1", status="wrong shape")
+
+
+def test_predict_new_ignoring_the_activation_is_caught():
+    def always_relu(params, x_new, mean, std, activation="relu"):
+        return np.asarray(course_lib.predict(params, (x_new - mean) / std))
+    assert_caught(bank.predict_new_exercise, always_relu, "Use the `activation` you are given")
