@@ -4,6 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # Notebooks run under nbval with the sanitize file for what truly varies (timings, addresses, devices).
+# The kernels inherit our environment: force the inline backend so an MPLBACKEND=Agg in the shell cannot
+# leave the figures out of the outputs nbval compares.
+NBENV  := MPLBACKEND=module://matplotlib_inline.backend_inline
 NBVAL  := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT   ?= 8888
 
@@ -34,11 +37,11 @@ unit: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider -q tests
 
 nbval: $(STAMP)
-	$(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
+	$(NBENV) $(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
 
 test: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider -q tests
-	$(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
+	$(NBENV) $(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
 
 notebooks: $(STAMP)
 	$(PY) -m course_lib.authoring generate

@@ -58,7 +58,7 @@ def test_environment_yml_declares_the_same_packages_at_the_locked_versions():
 
 
 def test_lock_has_no_gpu_or_benchmark_only_packages():
-    # The course installs the CPU build of JAX; benchmarks' extras (torch, flax) live in requirements/bench.txt.
+    # The course installs the CPU build of JAX; benchmarks' extras (torch) live in requirements/bench.txt.
     locked = lock_versions()
-    for name in ("torch", "flax", "optax", "jax-cuda12-plugin", "jax-cuda13-plugin"):
+    for name in ("torch", "jax-cuda12-plugin", "jax-cuda13-plugin", "nvidia-cublas-cu12"):
         assert name not in locked
