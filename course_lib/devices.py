@@ -4,13 +4,21 @@ JAX runs the same program on a CPU, a GPU or a TPU; only where the arrays live c
 is found JAX quietly falls back to the CPU, so `report()` says what was found and, if nothing, why and how
 to get one.
 
->>> r = report()
+>>> r = report()                 # print(r) for the whole story
 >>> r.platform in ("cpu", "gpu", "tpu")
 True
 >>> import numpy as np
->>> x = place(np.ones(3))
->>> where(x)            # doctest: +SKIP
+>>> x = place(np.ones(3))        # onto best_device()
+>>> where(x)                     # doctest: +SKIP
 'cpu:0'
+
+Training on several devices, where each device takes a slice of every batch (data parallelism):
+
+>>> from course_lib import init_mlp
+>>> x, y = np.random.default_rng(0).normal(size=(64, 4)), np.arange(64) % 3
+>>> params, history, mesh = data_parallel_fit(init_mlp([4, 8, 3]), x, y, epochs=2, lr=0.1, batch_size=16)
+>>> len(history["train_loss"]), mesh.axis_names
+(2, ('data',))
 """
 import importlib.metadata
 import os
@@ -39,18 +47,21 @@ def _version(package):
 
 
 def _simulated_device_count():
-    flags = os.environ.get("XLA_FLAGS", "")
-    for flag in flags.split():
-        if flag.startswith("--xla_force_host_platform_device_count="):
-            return int(flag.split("=", 1)[1])
-    return None
+    """The N of --xla_force_host_platform_device_count=N in XLA_FLAGS (the last one wins, as in XLA), or None."""
+    count = None
+    for flag in os.environ.get("XLA_FLAGS", "").split():
+        name, _, value = flag.partition("=")
+        if name == "--xla_force_host_platform_device_count" and value.isdigit():
+            count = int(value)
+    return count
 
 
 def _why_no_accelerator():
     """Reasons, most likely first, that JAX found no GPU or TPU here."""
     reasons = []
-    platforms = os.environ.get("JAX_PLATFORMS") or os.environ.get("JAX_PLATFORM_NAME")
-    if platforms and "cpu" in platforms and not any(p in platforms for p in ("cuda", "gpu", "tpu", "rocm")):
+    platforms = os.environ.get("JAX_PLATFORMS") or os.environ.get("JAX_PLATFORM_NAME") or ""
+    names = {name.strip().lower() for name in platforms.split(",") if name.strip()}
+    if names and not names & {"cuda", "gpu", "tpu", "rocm"}:
         reasons.append(f"the environment variable JAX_PLATFORMS={platforms!r} restricts JAX to the CPU.")
     plugins = [p for p in ("jax-cuda12-plugin", "jax-cuda13-plugin", "jax-rocm-plugin", "libtpu") if _version(p)]
     if not plugins:
@@ -73,6 +84,7 @@ class DeviceReport:
     n_devices: int
     accelerator_found: bool
     simulated_devices: int = None       # set when XLA_FLAGS asks for several simulated CPU devices
+    simulated_requested: int = None     # what XLA_FLAGS asks for, when JAX started before it was set
     reasons: list = field(default_factory=list)   # why no accelerator, when none was found
     advice: list = field(default_factory=list)    # how to get one
 
@@ -83,6 +95,10 @@ class DeviceReport:
         if self.simulated_devices:
             out.append(f"note: {self.simulated_devices} simulated CPU devices "
                        "(XLA_FLAGS=--xla_force_host_platform_device_count), all sharing this machine's cores.")
+        if self.simulated_requested:
+            out.append(f"note: XLA_FLAGS asks for {self.simulated_requested} simulated CPU devices but JAX has "
+                       f"{self.n_devices}: JAX reads the flag only when it starts, so set it before `import jax` "
+                       "(in a notebook: restart the kernel and set it in the first cell).")
         if self.accelerator_found:
             out.append(f"accelerator: yes ({self.platform.upper()})")
         else:
@@ -109,12 +125,31 @@ def describe_device(device):
 
 
 def report():
-    """Which JAX, which devices, and whether an accelerator was found (and if not, why and how to get one)."""
+    """Which JAX, which devices, and whether an accelerator was found (and if not, why and how to get one).
+
+    JAX never complains when it finds no GPU: it quietly runs on the CPU. Call this first on a new machine.
+
+    >>> r = report()
+    >>> r.n_devices == len(r.devices) >= 1
+    True
+    >>> r.accelerator_found or len(r.reasons) > 0      # no accelerator always comes with a reason
+    True
+    >>> print(r)                                        # doctest: +SKIP
+    jax: 0.10.2
+    jaxlib: 0.10.2
+    platform: cpu
+    devices: 1
+      - cpu:0 (kind: cpu)
+    accelerator: none found, so JAX runs on the CPU (fine for this course). Why:
+    ...
+    """
     import jax
 
     devices = jax.devices()
     platform = jax.default_backend()
     accelerator = platform in ("gpu", "tpu", "cuda", "rocm")
+    requested = _simulated_device_count() if platform == "cpu" else None
+    took_effect = requested is not None and requested == len(devices) > 1
     return DeviceReport(
         jax_version=jax.__version__,
         jaxlib_version=_version("jaxlib") or "unknown",
@@ -122,14 +157,23 @@ def report():
         devices=[describe_device(d) for d in devices],
         n_devices=len(devices),
         accelerator_found=accelerator,
-        simulated_devices=_simulated_device_count() if platform == "cpu" and len(devices) > 1 else None,
+        simulated_devices=requested if took_effect else None,
+        simulated_requested=requested if requested and requested > 1 and not took_effect else None,
         reasons=[] if accelerator else _why_no_accelerator(),
         advice=[] if accelerator else list(HOW_TO_GET_AN_ACCELERATOR),
     )
 
 
 def best_device():
-    """The device to compute on: the first GPU or TPU if JAX has one, otherwise the first CPU device."""
+    """The device to compute on: the first GPU or TPU if JAX has one, otherwise the first CPU device.
+
+    An accelerator is preferred because it does the matrix products of a network many times faster. JAX
+    itself already puts new arrays on such a device by default; this function makes the choice visible.
+
+    >>> device = best_device()
+    >>> device.platform in ("cpu", "gpu", "tpu")
+    True
+    """
     import jax
 
     for device in jax.devices():
@@ -154,19 +198,39 @@ def _where_one(x):
     devices = sorted(x.devices(), key=lambda d: d.id)
     if len(devices) == 1:
         return f"{devices[0].platform}:{devices[0].id}"
-    spec = getattr(x.sharding, "spec", None)
-    return f"{len(devices)} devices {devices[0].platform}:{devices[0].id}..{devices[-1].id} (sharding {spec})"
+    ids = [d.id for d in devices]
+    if ids == list(range(ids[0], ids[-1] + 1)):
+        span = f"{ids[0]}..{ids[-1]}"
+    else:
+        span = ",".join(str(i) for i in ids)
+    # P('data',) means cut along axis 0 over the mesh axis "data"; P() means a full copy on every device.
+    spec = getattr(x.sharding, "spec", x.sharding)
+    return f"{len(devices)} devices {devices[0].platform}:{span} (sharding {spec})"
 
 
 def where(tree):
     """Where an array lives ('cpu:0', or the devices it is split over), for one array or a whole pytree.
 
-    A NumPy array lives in ordinary host memory and says 'host (NumPy)'.
+    A NumPy array lives in ordinary host memory and says 'host (NumPy)'; a plain Python number says
+    'host (int)' or 'host (float)'. An array spread over several devices says how many, which, and its
+    sharding: P('data',) is cut along axis 0, P() is a full copy on each.
+
+    >>> import numpy as np
+    >>> where(np.ones(2))
+    'host (NumPy)'
+    >>> where(place({"x": np.ones(2), "step": 3}))      # doctest: +SKIP
+    {'step': 'cpu:0', 'x': 'cpu:0'}
+    >>> where(x_split_over_8_devices)                    # doctest: +SKIP
+    '8 devices cpu:0..7 (sharding P('data',))'
     """
     import jax
 
     def one(x):
-        return _where_one(x) if isinstance(x, jax.Array) else "host (NumPy)"
+        if isinstance(x, jax.Array):
+            return _where_one(x)
+        if isinstance(x, (np.ndarray, np.generic)):
+            return "host (NumPy)"
+        return f"host ({type(x).__name__})"
 
     return jax.tree.map(one, tree)
 
@@ -176,12 +240,42 @@ def where(tree):
 def batch_order(n, batch_size, epochs, seed=0):
     """The mini-batches of every epoch, as example indices of shape (epochs, batches, batch_size).
 
-    Both the one-device and the many-device runs use this, so they see the same batches in the same order.
+    Each epoch is a fresh shuffle of the n examples cut into batches; the last n % batch_size examples of the
+    shuffle sit that epoch out. Every run with the same seed sees the same batches in the same order, whatever
+    the number of devices, and it is the order `course_lib.fit` uses with the same seed.
+
+    >>> batch_order(10, 4, epochs=2).shape
+    (2, 2, 4)
     """
     rng = np.random.default_rng(seed)
     n_batches = n // batch_size
     return np.stack([rng.permutation(n)[: n_batches * batch_size].reshape(n_batches, batch_size)
                      for _ in range(epochs)])
+
+
+def _check_inputs(params, x, y, batch_size, devices):
+    from course_lib.network import check_shapes
+
+    if not devices:
+        raise ValueError("devices is empty: give at least one device, e.g. devices=jax.devices()[:1].")
+    check_shapes(params, x)
+    n = x.shape[0]
+    if y.shape[0] != n:
+        raise ValueError(f"x has {n} examples but y has {y.shape[0]}: they must have the same first dimension.")
+    if not 1 <= batch_size <= n:
+        raise ValueError(f"batch_size must be between 1 and the number of examples ({n}); got {batch_size}.")
+    if batch_size % len(devices):
+        raise ValueError(f"The batch size ({batch_size}) must be divisible by the number of devices "
+                         f"({len(devices)}) so each device gets the same share.")
+
+
+def _diverged(value, epoch, lr, params_before, history):
+    from course_lib.training import TrainingDiverged
+
+    message = (f"Training diverged: the loss became {value} at epoch {epoch} (learning rate {lr:g}). "
+               f"The steps are too large and overshoot; try a smaller learning rate, e.g. lr={lr / 10:g}.")
+    history["diverged"] = message
+    return TrainingDiverged(message, epoch, params_before, history)
 
 
 def data_parallel_fit(params, x, y, *, epochs, lr, batch_size, activation="relu", loss="cross_entropy",
@@ -191,9 +285,22 @@ def data_parallel_fit(params, x, y, *, epochs, lr, batch_size, activation="relu"
     The parameters are replicated (each device holds a full copy); the batch is sharded along its first axis
     (device k gets rows k·b/d to (k+1)·b/d). Each device computes the gradient on its share, XLA adds the
     shares up across devices (the loss is a mean over the *global* batch), and every copy takes the same step,
-    so the result equals one device working on the whole batch.
+    so the result equals one device working on the whole batch. With `devices=[one device]` this *is* the
+    one-device run; both use `batch_order(len(x), batch_size, epochs, seed)`, so they see the same batches.
 
-    Returns (params, history, mesh) where history["train_loss"] holds each epoch's mean batch loss.
+    batch_size is the global batch: each of the d devices gets batch_size / d examples, so it must divide.
+    Returns (params, history, mesh): history["train_loss"] holds each epoch's mean batch loss (as `fit`),
+    mesh is the jax.sharding.Mesh used (mesh.devices lists the devices). A loss that becomes NaN or infinite
+    raises course_lib.TrainingDiverged.
+
+    >>> import jax, numpy as np
+    >>> from course_lib import init_mlp
+    >>> x, y = np.random.default_rng(0).normal(size=(64, 4)), np.arange(64) % 3
+    >>> start = init_mlp([4, 8, 3], seed=0)
+    >>> many, _, mesh = data_parallel_fit(start, x, y, epochs=2, lr=0.1, batch_size=16)
+    >>> one, _, _ = data_parallel_fit(start, x, y, epochs=2, lr=0.1, batch_size=16, devices=jax.devices()[:1])
+    >>> bool(np.allclose(many[0]["W"], one[0]["W"], atol=1e-5))
+    True
     """
     import jax
     from jax.sharding import Mesh, NamedSharding, PartitionSpec
@@ -201,15 +308,17 @@ def data_parallel_fit(params, x, y, *, epochs, lr, batch_size, activation="relu"
     from course_lib.losses import loss_value
 
     devices = list(jax.devices() if devices is None else devices)
-    if batch_size % len(devices):
-        raise ValueError(f"The batch size ({batch_size}) must be divisible by the number of devices "
-                         f"({len(devices)}) so each device gets the same share.")
-    mesh = Mesh(np.array(devices), axis_names=("data",))
-    replicated = NamedSharding(mesh, PartitionSpec())
-    split_rows = NamedSharding(mesh, PartitionSpec("data"))
-
-    x = np.asarray(x, np.float32)
+    dtype = np.asarray(params[0]["W"]).dtype
+    x = np.asarray(x, dtype)
     y = np.asarray(y)
+    # Integer class labels stay integers (int32, JAX's default); every other target is a float like x.
+    y = y.astype(np.int32) if loss == "cross_entropy" and y.ndim == 1 else y.astype(dtype)
+    batch_size = int(batch_size)
+    _check_inputs(params, x, y, batch_size, devices)
+
+    mesh = Mesh(np.array(devices), axis_names=("data",))
+    replicated = NamedSharding(mesh, PartitionSpec())          # a full copy on every device
+    split_rows = NamedSharding(mesh, PartitionSpec("data"))    # axis 0 (the examples) cut along "data"
     params = jax.device_put(params, replicated)
 
     @jax.jit
@@ -217,10 +326,10 @@ def data_parallel_fit(params, x, y, *, epochs, lr, batch_size, activation="relu"
         batch_loss, grads = jax.value_and_grad(loss_value)(params, x_batch, y_batch, activation, loss)
         return jax.tree.map(lambda p, g: p - lr * g, params, grads), batch_loss
 
-    history = {"train_loss": []}
-    order = batch_order(len(x), batch_size, epochs, seed)
+    history = {"epoch": [], "train_loss": []}
     step = 0
-    for epoch_batches in order:
+    for epoch, epoch_batches in enumerate(batch_order(len(x), batch_size, epochs, seed), start=1):
+        params_before = params
         losses = []
         for indices in epoch_batches:
             x_batch = jax.device_put(x[indices], split_rows)
@@ -229,8 +338,15 @@ def data_parallel_fit(params, x, y, *, epochs, lr, batch_size, activation="relu"
             losses.append(batch_loss)
             step += 1
             if step % SYNC_EVERY == 0:
-                losses[-1] = float(losses[-1])     # wait here: keeps XLA's CPU client from deadlocking
-        history["train_loss"].append(float(np.mean([float(v) for v in losses])))
+                # Wait for this step (and so every earlier one): keeps XLA's CPU client from deadlocking.
+                losses[-1] = float(losses[-1])
+                if not np.isfinite(losses[-1]):
+                    raise _diverged(losses[-1], epoch, lr, params_before, history)
+        epoch_loss = float(np.mean([float(v) for v in losses]))
+        if not np.isfinite(epoch_loss):
+            raise _diverged(epoch_loss, epoch, lr, params_before, history)
+        history["epoch"].append(epoch)
+        history["train_loss"].append(epoch_loss)
     return params, history, mesh
 
 
