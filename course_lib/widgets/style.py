@@ -18,13 +18,14 @@ every colour and the browser only paints what it is given.
 >>> diverging_rgba(np.array([-1.0, 0.0, 1.0]), vmax=1.0, style=style)[:, :3].tolist()
 [[230, 97, 0], [247, 247, 247], [0, 114, 178]]
 
-The presentation mode swaps the whole look at once:
+The presentation mode swaps the whole look at once (course_lib.presentation.on() does this and more):
 
 >>> previous = use_style(PRESENTATION)
 >>> get_style().font_size
 18
 >>> _ = use_style(previous)
 """
+import os
 from dataclasses import asdict, dataclass, field, replace as dataclass_replace
 
 import numpy as np
@@ -95,9 +96,10 @@ class Style:
 
 
 DEFAULT = Style()
-# For a projector: bigger text, thicker lines and nodes, the same colours.
+# For a projector: bigger text, thicker lines and nodes, black text (more contrast), the same colour-blind-safe
+# colours. course_lib.presentation.on() makes it the default, with matching matplotlib settings.
 PRESENTATION = DEFAULT.replace(name="presentation", font_size=18, line_scale=1.6, edge_width=(1.0, 10.0),
-                               node_radius=21.0, point_radius=5.0, tile_size=46)
+                               node_radius=21.0, point_radius=5.0, tile_size=46, text="#000000", muted="#444444")
 STYLES = {"default": DEFAULT, "presentation": PRESENTATION}
 
 _current = {"style": DEFAULT}
@@ -180,3 +182,9 @@ def class_rgba(classes, confidence, n_classes, style=None):
     classes = np.clip(np.asarray(classes, dtype=int), 0, len(palette) - 1)
     rgb = neutral + strength * (palette[classes] - neutral)
     return _with_alpha(rgb, finite)
+
+
+# COURSE_PRESENTATION=1 in the environment: importing course_lib.presentation switches presentation mode on (for
+# matplotlib and for this style), so a notebook that only uses widgets follows the variable too.
+if os.environ.get("COURSE_PRESENTATION"):
+    import course_lib.presentation  # noqa: E402,F401
