@@ -22,13 +22,22 @@ help:
 	@echo "make slides        reveal.js decks in build/slides (offline)"
 	@echo "make site          static HTML course in build/site (offline)"
 
+# The browser scripts of the offline slides and site (reveal.js, require.js, MathJax, the widget manager), pinned
+# in vendor/package-lock.json and fetched from the npm registry: needs Node.js's npm and the network, once.
+VENDOR_STAMP := vendor/node_modules/.installed
+
 $(STAMP): requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/lock.txt
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e . --config-settings editable_mode=compat
 	touch $(STAMP)
 
-install: $(STAMP)
+$(VENDOR_STAMP): vendor/package.json vendor/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js (with npm) to build the slides and the site"; exit 1; }
+	cd vendor && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(VENDOR_STAMP)
+
+install: $(STAMP) $(VENDOR_STAMP)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --port=$(PORT) notebooks/00_welcome.ipynb
@@ -60,10 +69,10 @@ bench: $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt
 	$(PY) bench/run.py
 
-slides: $(STAMP)
+slides: $(STAMP) $(VENDOR_STAMP)
 	$(PY) -m course_lib.publish slides
 
-site: $(STAMP)
+site: $(STAMP) $(VENDOR_STAMP)
 	$(PY) -m course_lib.publish site
 
 clean:
