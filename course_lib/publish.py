@@ -221,6 +221,9 @@ def _exporter(kind, static):
         exporter.reveal_theme = "white"      # the other themes import their fonts from Google
         exporter.reveal_scroll = True        # a slide taller than the screen scrolls instead of being cut off
         exporter.reveal_number = "c/t"
+        # 16:10, wide enough for the course's 120-character code lines at a readable size (course.css); reveal.js
+        # scales the whole slide to the screen, so on a 1920-pixel projector everything is 1.5 times larger.
+        exporter.reveal_width, exporter.reveal_height = "1280", "800"
     return exporter
 
 
@@ -275,9 +278,11 @@ def notebook_info(path, nb=None):
     return NotebookInfo(Path(path), number.strip(), title.strip(), re.sub(r"\*\*[^*]*\*\*\s*", "", time_line))
 
 
-def _index_page(title, intro, rows, static):
-    """A plain HTML page: a heading, a paragraph (HTML) and a table whose rows are lists of HTML cells."""
-    table = "\n".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+def _index_page(title, intro, header, rows, static):
+    """A plain HTML page: a heading, a paragraph (HTML) and a table (`header`: column names; `rows`: lists of HTML
+    cells)."""
+    table = "<tr>" + "".join(f"<th>{html.escape(name)}</th>" for name in header) + "</tr>\n"
+    table += "\n".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -351,7 +356,7 @@ def build_slides(notebooks=None, out_dir="build/slides"):
         "<p>One reveal.js deck per notebook. Keys: <kbd>→</kbd>/<kbd>Space</kbd> next, <kbd>←</kbd> back, "
         "<kbd>Esc</kbd> overview, <kbd>S</kbd> speaker notes, <kbd>F</kbd> full screen. The widgets show the "
         "state they had when the notebook was run; to change them, present live in JupyterLab (RISE).</p>",
-        rows, STATIC))
+        ["#", "deck", "time"], rows, STATIC))
     return decks
 
 
@@ -393,14 +398,12 @@ def build_site(solutions_dir=None, notebooks_dir=None, out_dir="build/site"):
         else:
             cells.append("")
         rows.append(cells)
-    header = ["<strong>#</strong>", "<strong>notebook (solved, with outputs)</strong>", "<strong>time</strong>",
-              "<strong>student version (exercises to do)</strong>"]
     index = _write(out_dir / "index.html", _index_page(
         "Deep learning, from the neuron up",
         "<p>The course in syllabus order. Each notebook is shown solved and run, with its figures and widgets "
         "(drawn from the saved state: they show, but do not compute; run the notebook in JupyterLab for that). "
         "The student version has the exercises left to do: download it, or open it on Colab or Binder.</p>",
-        [header] + rows, STATIC))
+        ["#", "notebook (solved, with outputs)", "time", "student version (exercises to do)"], rows, STATIC))
     return [index] + pages
 
 

@@ -1,0 +1,168 @@
+"""The built decks and site pages work in Chromium with the network cut off, opened from disk (file://).
+
+A small build (notebooks 00 and 02, which have a title slide, code, figures, math, a speaker note and the network
+diagram widget) goes to a temporary folder. Every request that is not a local file is aborted and recorded, and
+the browser context is offline: a page that needed the network would lose its scripts and fail the test.
+Screenshots of the title slide, a slide with code and a figure, a site page's widget and the site index go to
+tests/browser/screenshots/ (publish_*.png).
+"""
+import shutil
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from course_lib import publish
+
+from .jupyterlab import REPO_ROOT
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = ["00_welcome.ipynb", "02_forward_propagation.ipynb"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    if not publish.vendor_dir().joinpath("requirejs", "require.js").is_file():
+        import os
+        message = "the npm packages of vendor/ are not installed (run `make install`)"
+        if os.environ.get("COURSE_REQUIRE_VENDOR") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    root = tmp_path_factory.mktemp("publish")
+    for folder in ("solutions", "notebooks"):
+        (root / folder).mkdir()
+        for name in NOTEBOOKS:
+            shutil.copy2(REPO_ROOT / folder / name, root / folder / name)
+    publish.build_slides([root / "solutions" / name for name in NOTEBOOKS], root / "slides")
+    publish.build_site(root / "solutions", root / "notebooks", root / "site")
+    return root
+
+
+@pytest.fixture
+def offline_page(chromium):
+    """A page whose context is offline and aborts (and records in `page.remote`) every non-local request."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+    context.set_offline(True)
+    remote, errors = [], []
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(("file://", "data:", "blob:")):
+            return route.continue_()
+        remote.append(url)
+        return route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.remote, page.errors = remote, errors
+    yield page
+    context.close()
+
+
+def colours_used(canvas):
+    return canvas.evaluate("""c => {
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < data.length; i += 4 * 7) seen.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
+        return seen.size; }""")
+
+
+GO_TO_SLIDE_OF = """selector => {
+    // Show the slide (reveal.js indices h/v in the URL hash) holding the first element matching `selector`.
+    const inner = document.querySelector(selector).closest('section');
+    const outer = inner.parentElement.closest('section') || inner;
+    const h = Array.from(document.querySelectorAll('.reveal .slides > section')).indexOf(outer);
+    const v = outer === inner ? 0 : Array.from(outer.children).filter(e => e.tagName === 'SECTION').indexOf(inner);
+    location.hash = '#/' + h + '/' + v;
+    return [h, v];
+}"""
+
+
+def show_slide_of(page, selector):
+    """Go to the slide that holds `selector` and wait until reveal.js shows it; returns its (h, v) indices."""
+    h, v = page.evaluate(GO_TO_SLIDE_OF, selector)
+    page.wait_for_function("s => document.querySelector(s).closest('section').classList.contains('present')",
+                           arg=selector, timeout=15_000)
+    time.sleep(1.0)      # the slide transition
+    return h, v
+
+
+def test_deck_shows_title_code_and_figure_offline(built, offline_page, screenshot_dir):
+    page = offline_page
+    page.goto((built / "slides" / "00_welcome.slides.html").as_uri())
+    expect(page.locator(".reveal.ready")).to_have_count(1, timeout=30_000)      # reveal.js started
+    title = page.locator(".reveal .slides > section.present h1")
+    expect(title).to_contain_text("Welcome: how this course works")
+    expect(page.locator(".reveal .slide-number")).to_contain_text("1")
+    page.screenshot(path=str(screenshot_dir / "publish_deck_title.png"))
+    assert page.locator("aside.notes").count() >= 1                             # the speaker notes are there
+
+    # The first slide with code and a matplotlib figure; a slide taller than the screen scrolls.
+    h, v = show_slide_of(page, "section section .jp-CodeCell:has(.jp-OutputArea-output img)")
+    current = page.locator(".reveal .slides section.present").last
+    expect(current.locator(".jp-InputArea .highlight").first).to_be_visible()
+    figure = current.locator(".jp-OutputArea-output img").first
+    assert figure.evaluate("img => img.complete && img.naturalWidth") > 200
+    page.wait_for_function("() => document.querySelectorAll('.MathJax_CHTML, .mjx-chtml').length > 5",
+                           timeout=30_000)                                       # MathJax typeset the $...$
+    figure.scroll_into_view_if_needed()
+    time.sleep(0.5)
+    box = figure.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 800 + 1, f"the figure is not on screen: {box}"
+    page.screenshot(path=str(screenshot_dir / "publish_deck_code_and_figure.png"))
+
+    page.keyboard.press("ArrowRight")                                          # the keys move on
+    page.wait_for_function(f"() => !['#/{h}/{v}', '#/{h}'].includes(location.hash)")
+    assert page.remote == [], f"the deck asked the network for {page.remote}"
+    assert page.errors == [], f"page errors: {page.errors}"
+
+
+def test_deck_draws_the_network_diagram_widget(built, offline_page, screenshot_dir):
+    page = offline_page
+    page.goto((built / "slides" / "02_forward_propagation.slides.html").as_uri())
+    expect(page.locator(".reveal.ready")).to_have_count(1, timeout=30_000)
+    expect(page.locator("svg.course-diagram-svg .edge-line").first).to_be_attached(timeout=30_000)
+    show_slide_of(page, "svg.course-diagram-svg")
+    svg = page.locator("svg.course-diagram-svg")
+    svg.scroll_into_view_if_needed()
+    time.sleep(0.5)
+    assert svg.locator(".edge-line").count() == 3 * 4 + 4 * 4 * 2 + 4 * 3
+    page.screenshot(path=str(screenshot_dir / "publish_deck_widget.png"))
+    assert page.remote == [] and page.errors == []
+
+
+def test_site_page_draws_the_widgets_offline(built, offline_page, screenshot_dir):
+    page = offline_page
+    page.goto((built / "site" / "solutions" / "02_forward_propagation.html").as_uri())
+    svg = page.locator("svg.course-diagram-svg")
+    expect(svg).to_have_count(1, timeout=30_000)
+    assert svg.locator(".edge-line").count() == 3 * 4 + 4 * 4 * 2 + 4 * 3      # 3-4-4-4-3 network: every edge
+    assert svg.locator(".node").count() == 3 + 4 + 4 + 4 + 3
+    expect(page.locator(".widget-slider").first).to_be_visible()                # ipywidgets sliders too
+    page.wait_for_function("() => document.querySelectorAll('.MathJax_CHTML, .mjx-chtml').length > 10",
+                           timeout=30_000)
+    svg.scroll_into_view_if_needed()
+    time.sleep(0.5)
+    svg.locator("xpath=ancestor::div[contains(@class, 'jp-Cell')][1]").screenshot(
+        path=str(screenshot_dir / "publish_site_widget.png"))
+    assert page.remote == [], f"the site page asked the network for {page.remote}"
+    assert page.errors == [], f"page errors: {page.errors}"
+
+
+def test_site_index_links_every_page(built, offline_page, screenshot_dir):
+    page = offline_page
+    page.goto((built / "site" / "index.html").as_uri())
+    expect(page.locator("h1")).to_contain_text("Deep learning")
+    links = page.locator("a[href^='solutions/']")
+    assert links.count() == len(NOTEBOOKS)
+    page.screenshot(path=str(screenshot_dir / "publish_site_index.png"))
+    links.nth(1).click()
+    expect(page.locator("svg.course-diagram-svg")).to_have_count(1, timeout=30_000)
+    page.locator(".course-nav a").click()
+    expect(page.locator("h1")).to_contain_text("Deep learning")
+    student = (built / "site" / "notebooks" / "02_forward_propagation.html").as_uri()
+    page.goto(student)
+    expect(page.locator("text=YOUR CODE HERE").first).to_be_attached()
+    assert page.remote == [] and page.errors == []
