@@ -25,6 +25,9 @@ From the shell (the Makefile's `notebooks`, `check-notebooks`, `execute-solution
     python -m course_lib.authoring execute [NB ...]    # run the solutions and store outputs + widget state
     python -m course_lib.authoring time [DIR ...]      # run every notebook top to bottom, print a time table
 
+The Colab/Binder links and the Colab setup cell after each title are written by `add_launch_cells` (run through
+`python -m course_lib.publish links`, which takes the URL from pyproject.toml).
+
 From Python:
 
     >>> import nbformat
@@ -365,6 +368,81 @@ def out_of_sync(solutions_dir=SOLUTIONS_DIR, notebooks_dir=NOTEBOOKS_DIR, max_di
         if BEGIN_SOLUTION in text or END_SOLUTION in text:
             problems.append(f"{student_path} contains a solution marker ({BEGIN_SOLUTION!r}): it leaks a solution")
     return problems
+
+
+# ------------------------------------------------------------------------------------------ Colab and Binder cells
+
+LINKS_CELL_ID = "launch-links"     # markdown: "Open in Colab" / "Launch Binder" for this notebook
+COLAB_CELL_ID = "colab-setup"      # code: installs the course, on Colab only
+COLAB_TAG = "colab-setup"
+COLAB_SETUP = """\
+# Setup. On Google Colab: install the course library (about a minute) and turn on Colab's widget support.
+# With COURSE_PRESENTATION=1 set: presentation mode for a projector. Anywhere else: nothing, and no output.
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "{package}"], check=True)
+    from google.colab import output
+
+    output.enable_custom_widget_manager()
+if os.environ.get("COURSE_PRESENTATION"):
+    import course_lib.presentation  # switches presentation mode on (docs/instructor_guide.md)"""
+
+
+def launch_cells(name, repository=None):
+    """The two cells that follow a notebook's title: links to open the notebook `name` (e.g. "00_welcome.ipynb")
+    on Colab and Binder, and the Colab-only setup cell. Both are skipped in slides (slide type "skip").
+
+    The links open the student version, notebooks/`name`; the addresses are made from `[project.urls]
+    Repository` in pyproject.toml (course_lib.publish.repository_url) unless `repository` is given.
+
+    >>> links, setup = launch_cells("00_welcome.ipynb", "https://github.com/someone/course")
+    >>> print(links.source.split(" · ")[0])
+    [Open in Colab](https://colab.research.google.com/github/someone/course/blob/main/notebooks/00_welcome.ipynb)
+    >>> "google.colab" in setup.source, setup.metadata["tags"]
+    (True, ['colab-setup'])
+    """
+    from course_lib.publish import binder_url, colab_url, repository_url
+
+    repository = repository or repository_url()
+    student = f"{NOTEBOOKS_DIR}/{name}"
+    links = nbformat.v4.new_markdown_cell(
+        f"[Open in Colab]({colab_url(student, repository)}) · [Launch Binder]({binder_url(student, repository)})"
+        " · (the student version of this notebook; on your own computer, see the README)",
+        metadata={"slideshow": {"slide_type": "skip"}})
+    setup = nbformat.v4.new_code_cell(COLAB_SETUP.format(package=f"git+{repository}"),
+                                      metadata={"slideshow": {"slide_type": "skip"}, "tags": [COLAB_TAG]})
+    links.id, setup.id = LINKS_CELL_ID, COLAB_CELL_ID
+    return links, setup
+
+
+def add_launch_cells(nb, name, repository=None):
+    """Put (or update) the launch cells of `launch_cells` right after the title cell of `nb`; returns True if
+    `nb` changed. Idempotent: running it again changes nothing.
+
+    In a stored, executed solution the setup cell gets execution count 1 and every later count (and those of
+    execute_result outputs) shifts by one, exactly as a fresh run would number them: outside Colab the cell
+    prints nothing, so nothing else in the stored outputs changes.
+    """
+    links, setup = launch_cells(name, repository)
+    before = notebook_text(nb)
+    cells = [cell for cell in nb.cells if cell.get("id") not in (LINKS_CELL_ID, COLAB_CELL_ID)]
+    executed = any(cell.cell_type == "code" and cell.execution_count is not None for cell in cells)
+    if executed:
+        setup.execution_count = 1
+        counted = [cell for cell in cells if cell.cell_type == "code" and cell.execution_count is not None]
+        first = min(cell.execution_count for cell in counted)
+        for cell in counted:
+            shift = 2 - first    # the first code cell after the setup cell gets count 2
+            cell.execution_count += shift
+            for output in cell.outputs:
+                if output.get("execution_count") is not None:
+                    output.execution_count += shift
+    nb.cells = cells[:1] + [links, setup] + cells[1:]
+    return notebook_text(nb) != before
 
 
 # ------------------------------------------------------------------------------------------ running notebooks

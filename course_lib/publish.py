@@ -4,7 +4,7 @@ From the shell (the Makefile's `slides` and `site`):
 
     python -m course_lib.publish slides [--out build/slides] [NOTEBOOK ...]   # one reveal.js deck per notebook
     python -m course_lib.publish site   [--out build/site]                    # the whole course as HTML pages
-    python -m course_lib.publish links                                        # Colab/Binder links, from the URL
+    python -m course_lib.publish links [NOTEBOOK ...]                         # Colab/Binder links, from the URL
 
 Both read the notebooks as stored (the solutions are stored executed), so nothing runs: converting the eleven
 notebooks takes seconds. Each build folder is self-contained: the pages load reveal.js, require.js, MathJax, the
@@ -137,23 +137,30 @@ def readme_links(repository=None):
             f" [![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder_url(first, repository)})")
 
 
-def update_links(solutions_dir=None, notebooks_dir=None, readme=None, repository=None):
-    """Write the Colab/Binder links everywhere they appear: the launch cells of every solution notebook
-    (course_lib.authoring.add_launch_cells), the student notebooks generated from them, and the README's badges
-    (between README_BEGIN and README_END). Returns the files that changed. Run it after changing the URL.
+def update_links(solutions_dir=None, notebooks_dir=None, readme=None, repository=None, only=None):
+    """Write the Colab/Binder links everywhere they appear: the launch cells of every solution notebook (or of the
+    paths in `only`; course_lib.authoring.add_launch_cells), the student notebooks generated from them, and the
+    README's badges (between README_BEGIN and README_END). Returns the files that changed. Run it after changing
+    the URL.
     """
-    from course_lib.authoring import add_launch_cells, generate, read_notebook, solution_notebooks, write_notebook
+    from course_lib.authoring import (add_launch_cells, generate_student_notebook, read_notebook,
+                                      solution_notebooks, write_notebook)
 
     solutions_dir = Path(solutions_dir or ROOT / "solutions")
     notebooks_dir = Path(notebooks_dir or ROOT / "notebooks")
     readme = Path(readme or ROOT / "README.md")
     repository = repository or repository_url()
     changed = []
+    chosen = {Path(p).resolve() for p in only} if only else None
     for path in solution_notebooks(solutions_dir):
+        if chosen is not None and path.resolve() not in chosen:
+            continue
         nb = read_notebook(path)
         if add_launch_cells(nb, path.name, repository) and write_notebook(nb, path):
             changed.append(path)
-    changed += generate(solutions_dir, notebooks_dir)
+        student = notebooks_dir / path.name       # as `make notebooks` writes it, for this notebook only
+        if write_notebook(generate_student_notebook(nb, path=path), student):
+            changed.append(student)
     text = readme.read_text(encoding="utf-8")
     if README_BEGIN not in text or README_END not in text:
         raise PublishError(f"{readme} has no {README_BEGIN!r} ... {README_END!r} block for the badges")
@@ -423,12 +430,13 @@ def main(argv=None):
     slides.add_argument("--out", default="build/slides", help="output folder (default %(default)s)")
     site = commands.add_parser("site", help="the course as static HTML pages, offline")
     site.add_argument("--out", default="build/site", help="output folder (default %(default)s)")
-    commands.add_parser("links", help="write the Colab/Binder links (notebooks, README) from pyproject.toml")
+    links = commands.add_parser("links", help="write the Colab/Binder links (notebooks, README) from pyproject.toml")
+    links.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: every solutions/NN_*.ipynb")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
         if args.command == "links":
-            changed = update_links()
+            changed = update_links(only=args.notebooks or None)
             for path in changed:
                 print(f"wrote {path}")
             print(f"links to {repository_url()}: {len(changed)} file(s) changed")
