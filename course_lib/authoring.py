@@ -384,7 +384,8 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "{package}"], check=True)
+    course = "{package}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", course], check=True)
     from google.colab import output
 
     output.enable_custom_widget_manager()

@@ -180,3 +180,96 @@ def test_the_checks_fail_on_a_notebook_that_misses_the_standard(tmp_path):
     path.write_text(path.read_text().replace("Intro", "### BEGIN SOLUTION\nx\n### END SOLUTION"))
     with pytest.raises(AssertionError):
         test_student_notebook_has_no_solution_left(path)
+
+
+# Notebook 10 was still being written (not committed) when the launch cells were added to the others. Once it is
+# committed, run `python -m course_lib.publish links solutions/10_playground.ipynb` and take it out of this set:
+# until then its test is an expected failure, and a strict one, so it fails as XPASS once the cells are there.
+LAUNCH_CELLS_PENDING = {"10_playground.ipynb"}
+
+
+def launch_params():
+    return pytest.mark.parametrize("path", [
+        pytest.param(path, marks=pytest.mark.xfail(strict=True, reason="launch cells not added yet"))
+        if path.name in LAUNCH_CELLS_PENDING else path for path in ALL_NOTEBOOKS],
+        ids=lambda path: f"{path.parent.name}/{path.name}")
+
+
+@launch_params()
+def test_has_colab_and_binder_links_after_the_title(path):
+    from course_lib.authoring import LINKS_CELL_ID, launch_cells
+
+    nb = read_notebook(path)
+    expected, _ = launch_cells(path.name)
+    cell = nb.cells[1] if len(nb.cells) > 1 else None
+    assert cell is not None and cell.get("id") == LINKS_CELL_ID and cell.source == expected.source, (
+        f"{path.name}: the second cell is not the Colab/Binder links made from pyproject.toml's Repository URL; "
+        "run `python -m course_lib.publish links`")
+    assert "[Open in Colab](https://colab.research.google.com/github/" in cell.source
+    assert "[Launch Binder](https://mybinder.org/v2/gh/" in cell.source
+    assert cell.metadata["slideshow"]["slide_type"] == "skip"
+
+
+@launch_params()
+def test_first_code_cell_installs_the_course_on_colab_only_and_prints_nothing(path):
+    from course_lib.authoring import COLAB_TAG, launch_cells
+
+    nb = read_notebook(path)
+    first_code = next(cell for cell in nb.cells if cell.cell_type == "code")
+    _, expected = launch_cells(path.name)
+    assert COLAB_TAG in first_code.metadata.get("tags", []) and first_code.source == expected.source, (
+        f"{path.name}: the first code cell is not the Colab setup cell; run `python -m course_lib.publish links`")
+    assert 'if "google.colab" in sys.modules:' in first_code.source
+    assert first_code.metadata["slideshow"]["slide_type"] == "skip"
+    assert first_code.outputs == [], f"{path.name}: the setup cell must have no output outside Colab"
+
+
+def test_colab_setup_cell_does_nothing_outside_colab_and_installs_on_colab():
+    """Run the cell's code: here it prints nothing and calls nothing; with a fake google.colab it runs pip and
+    turns on Colab's widget manager."""
+    import contextlib
+    import io
+    import subprocess
+    import sys
+    import types
+    from unittest import mock
+
+    from course_lib.authoring import launch_cells
+
+    _, setup = launch_cells("00_welcome.ipynb", "https://github.com/someone/course")
+    printed = io.StringIO()
+    with mock.patch.object(subprocess, "run") as run, contextlib.redirect_stdout(printed), \
+            mock.patch.dict("os.environ", {"COURSE_PRESENTATION": ""}):
+        exec(compile(setup.source, "setup", "exec"), {})
+    assert not run.called and printed.getvalue() == ""
+
+    colab = types.ModuleType("google.colab")
+    colab.output = mock.Mock()
+    with mock.patch.dict(sys.modules, {"google": types.ModuleType("google"), "google.colab": colab}), \
+            mock.patch.object(subprocess, "run") as run, mock.patch.dict("os.environ", {"COURSE_PRESENTATION": ""}):
+        exec(compile(setup.source, "setup", "exec"), {})
+    command = run.call_args.args[0]
+    assert command[1:5] == ["-m", "pip", "install", "-q"] and command[-1] == "git+https://github.com/someone/course"
+    colab.output.enable_custom_widget_manager.assert_called_once()
+
+
+def test_adding_the_launch_cells_is_idempotent_and_renumbers_a_stored_run():
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from course_lib.authoring import add_launch_cells, notebook_text
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("# 99 · Test"),
+        new_code_cell("1 + 1", execution_count=1, outputs=[new_output("execute_result", {"text/plain": "2"},
+                                                                      execution_count=1)]),
+        new_code_cell("print(2)", execution_count=2)])
+    assert add_launch_cells(nb, "99_test.ipynb", "https://github.com/someone/course")
+    assert [cell.execution_count for cell in nb.cells if cell.cell_type == "code"] == [1, 2, 3]
+    assert nb.cells[3].outputs[0].execution_count == 2
+    once = notebook_text(nb)
+    assert not add_launch_cells(nb, "99_test.ipynb", "https://github.com/someone/course")
+    assert notebook_text(nb) == once
+    assert add_launch_cells(nb, "99_test.ipynb", "https://github.com/other/course")      # a new URL: updated
+    assert "other/course" in nb.cells[1].source and len(nb.cells) == 5
+    nbformat.validate(nb)
