@@ -87,17 +87,28 @@ def _compiled_epoch(activation, loss, output, optimizer_name, l1, l2, n, batch_s
 
         (params, opt_state), (losses, accs) = jax.lax.scan(train_step, (params, opt_state), batch_order)
         # The mean of the mini-batch losses seen during the epoch, as Keras reports it.
-        metrics = {"train_loss": losses.mean()}
+        metrics = [losses.mean()]
         if classification:
-            metrics["train_accuracy"] = jnp.mean(accs)
+            metrics.append(jnp.mean(accs))
         if has_val:
             val_loss, val_outputs = loss_and_outputs(params, x_val, y_val)
-            metrics["val_loss"] = val_loss
+            metrics.append(val_loss)
             if classification:
-                metrics["val_accuracy"] = _batch_accuracy(loss, val_outputs, y_val)
-        return params, opt_state, metrics
+                metrics.append(_batch_accuracy(loss, val_outputs, y_val))
+        # A tuple in the order of _metric_names. (Stacking them into one vector let XLA fuse the validation
+        # loss differently, changing it in the last bit: the scalars stay separate outputs.)
+        return params, opt_state, tuple(metrics)
 
     return jax.jit(run_epoch)
+
+
+def _metric_names(loss, has_val):
+    """The names of the values in the vector a compiled epoch returns, in order."""
+    classification = loss in CLASSIFICATION_LOSSES
+    names = ["train_loss"] + (["train_accuracy"] if classification else [])
+    if has_val:
+        names += ["val_loss"] + (["val_accuracy"] if classification else [])
+    return tuple(names)
 
 
 def _as_float_array(x, dtype):
@@ -165,6 +176,7 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     lr = jnp.asarray(lr, dtype)
     shuffler = np.random.default_rng(seed if key is None else np.asarray(jax.random.key_data(key)))
     n_batches = n // batch_size
+    metric_names = _metric_names(loss, has_val)
 
     history = {"epoch": []}
     snapshots = []
@@ -181,7 +193,7 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
         if snapshot_every and (epoch % snapshot_every == 0 or epoch == epochs):
             snapshots.append({"epoch": epoch, "params": jax.device_get(params)})
         if len(pending) == CHECK_EVERY or epoch == epochs:
-            diverged = _record(history, pending)
+            diverged = _record(history, pending, metric_names)
             if diverged is not None:
                 return _diverged(diverged, history, snapshots, lr, on_divergence)
             pending = []
@@ -190,10 +202,13 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     return params, history
 
 
-def _record(history, pending):
-    """Move the pending epochs' metrics into history; return the first (epoch, params before) that broke."""
-    for epoch, params_before, metrics in pending:
-        values = {name: float(value) for name, value in jax.device_get(metrics).items()}
+def _record(history, pending, names):
+    """Move the pending epochs' metrics into history; return the first (epoch, params before) that broke.
+
+    Every pending epoch's metric vector comes back in one device_get (one wait, not one per value)."""
+    vectors = jax.device_get([metrics for _, _, metrics in pending])
+    for (epoch, params_before, _), vector in zip(pending, vectors):
+        values = {name: float(value) for name, value in zip(names, vector)}
         if not math.isfinite(values["train_loss"]):
             return epoch, params_before, values["train_loss"]
         history["epoch"].append(epoch)
