@@ -85,7 +85,9 @@ def _compiled_epoch(activation, loss, output, optimizer_name, l1, l2, n, batch_s
             batch_acc = _batch_accuracy(loss, outputs, y_batch) if classification else 0.0
             return (params, opt_state), (batch_loss, batch_acc)
 
-        (params, opt_state), (losses, accs) = jax.lax.scan(train_step, (params, opt_state), batch_order)
+        # Full batch: batch_order is None and the one step needs no indices (scan over nothing, length 1).
+        (params, opt_state), (losses, accs) = jax.lax.scan(train_step, (params, opt_state), batch_order,
+                                                           length=n_batches)
         # The mean of the mini-batch losses seen during the epoch, as Keras reports it.
         metrics = [losses.mean()]
         if classification:
@@ -166,7 +168,7 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
         check_shapes(params, x_val)
         _check_targets(y_val, x_val.shape[0], loss)
     else:
-        x_val = y_val = jnp.zeros((0,), dtype)
+        x_val = y_val = None      # nothing to transfer; the compiled epoch without validation ignores them
 
     if isinstance(activation, list):
         activation = tuple(activation)
@@ -186,9 +188,13 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     for epoch in range(1, epochs + 1):
         params_before = params
         # This epoch's mini-batches: a fresh shuffle, cut into rows of batch_size example indices (the last
-        # n % batch_size examples of the shuffle sit this epoch out).
-        batch_order = shuffler.permutation(n)[: n_batches * batch_size].reshape(n_batches, batch_size)
-        params, opt_state, metrics = run_epoch(params, opt_state, lr, batch_order.astype(np.int32), x, y, x_val, y_val)
+        # n % batch_size examples of the shuffle sit this epoch out). At full batch the order does not matter
+        # (the step sums over every example), so there is nothing to draw or to send.
+        batch_order = None
+        if batch_size < n:
+            batch_order = shuffler.permutation(n)[: n_batches * batch_size].reshape(n_batches, batch_size)
+            batch_order = batch_order.astype(np.int32)
+        params, opt_state, metrics = run_epoch(params, opt_state, lr, batch_order, x, y, x_val, y_val)
         pending.append((epoch, params_before, metrics))
         if snapshot_every and (epoch % snapshot_every == 0 or epoch == epochs):
             snapshots.append({"epoch": epoch, "params": jax.device_get(params)})
