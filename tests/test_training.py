@@ -1,3 +1,9 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -114,3 +120,72 @@ def test_fit_rejects_bad_input():
         fit(init_mlp([2, 3, 1]), x, y, epochs=1, lr=0.1, loss="mse")
     with pytest.raises(ValueError, match="Valid losses"):
         fit(params, x, y, epochs=1, lr=0.1, loss="l1")
+
+
+# ------------------------------------------------------------------------- the persistent compilation cache
+
+def test_compilation_cache_directory_follows_the_environment_variable():
+    from course_lib.training import CACHE_VARIABLE, compilation_cache_dir
+
+    for off in ("0", "off", "OFF", "false", "no", ""):
+        assert compilation_cache_dir({CACHE_VARIABLE: off}) is None
+    assert compilation_cache_dir({CACHE_VARIABLE: "/somewhere/cache"}) == Path("/somewhere/cache")
+    default = compilation_cache_dir({"XDG_CACHE_HOME": "/xdg"})
+    assert default.parent == Path("/xdg/course_lib")
+    assert default.name.startswith(f"jax-{jax.__version__}-") and len(default.name) > len(f"jax-{jax.__version__}-")
+    assert compilation_cache_dir({}).parent == Path.home() / ".cache" / "course_lib"
+
+
+# A fresh interpreter: the cache is set up once per process, when course_lib.training is first imported.
+CACHE_PROBE = """
+import json, sys
+import jax, numpy as np
+hits = []
+jax.monitoring.register_event_listener(lambda event, **kw: hits.append(event) if event.endswith("cache_hits") else None)
+from course_lib import datasets, fit, init_mlp, training
+data = datasets.load("xor", n=64, seed=0)
+params, history = fit(init_mlp([2, 5, 1], seed=0), data.x_train, data.y_train, epochs=3, lr=0.5, batch_size=16,
+                      activation="tanh", loss="binary_cross_entropy", x_val=data.x_test, y_val=data.y_test)
+print(json.dumps({"cache": str(training.COMPILATION_CACHE) if training.COMPILATION_CACHE else None,
+                  "jax_dir": jax.config.jax_compilation_cache_dir,
+                  "min_compile_time": jax.config.jax_persistent_cache_min_compile_time_secs,
+                  "hits": len(hits), "loss": history["train_loss"], "val_loss": history["val_loss"],
+                  "W": np.asarray(params[0]["W"]).tolist()}))
+"""
+
+
+def run_cache_probe(**environment):
+    env = {k: v for k, v in os.environ.items() if k not in ("COURSE_LIB_COMPILATION_CACHE", "JAX_COMPILATION_CACHE_DIR")}
+    env.update(environment)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH")]))
+    completed = subprocess.run([sys.executable, "-c", CACHE_PROBE], env=env, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return json.loads(completed.stdout.strip().splitlines()[-1]), completed.stderr
+
+
+def test_compiled_epochs_are_cached_on_disk_and_reused_with_identical_results(tmp_path):
+    cache = tmp_path / "cache"
+    first, first_stderr = run_cache_probe(COURSE_LIB_COMPILATION_CACHE=str(cache))
+    assert first["cache"] == str(cache) and first["jax_dir"] == str(cache)
+    assert first["min_compile_time"] == 1.0          # fit lowers JAX's threshold only while it runs
+    written = sorted(p.name for p in cache.iterdir())
+    assert any(name.startswith("jit_run_epoch") for name in written), written
+    second, second_stderr = run_cache_probe(COURSE_LIB_COMPILATION_CACHE=str(cache))
+    assert second["hits"] >= 1                       # the epoch was loaded, not compiled
+    assert first["hits"] == 0
+    for key in ("loss", "val_loss", "W"):            # the same program: the same numbers, to the last bit
+        assert second[key] == first[key]
+    assert "persistent compilation cache" not in first_stderr + second_stderr
+
+
+def test_compilation_cache_can_be_switched_off(tmp_path):
+    off, _ = run_cache_probe(COURSE_LIB_COMPILATION_CACHE="0", XDG_CACHE_HOME=str(tmp_path))
+    assert off["cache"] is None and off["jax_dir"] is None and off["hits"] == 0
+    assert not (tmp_path / "course_lib").exists()
+
+
+def test_a_jax_cache_configured_by_the_user_is_left_alone(tmp_path):
+    mine = tmp_path / "my_jax_cache"
+    result, _ = run_cache_probe(JAX_COMPILATION_CACHE_DIR=str(mine), XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    assert result["cache"] is None and result["jax_dir"] == str(mine)
+    assert not (tmp_path / "xdg" / "course_lib").exists()
