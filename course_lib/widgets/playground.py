@@ -1,0 +1,986 @@
+"""The Playground: a TensorFlow-Playground-style lab in JupyterLab, on course_lib's own network and training.
+
+Pick a data set, the input features, 0 to 6 hidden layers of 1 to 8 neurons (an activation per layer), the
+learning rate, regularisation and batch size, then press play: the network trains in the kernel, in jitted
+chunks of epochs (`course_lib.playground.train_chunk`), and after each chunk every view is redrawn: the network
+diagram with a heatmap tile per neuron (each node's value over the input plane), the decision boundary (or the
+regression surface) with the training points (dots) and the test points (rings), the loss curve, the losses as
+numbers and the epoch counter. Click an edge of the diagram to set a weight by hand.
+
+Beyond TensorFlow Playground: per-layer activations, export and import of the whole state as JSON, lesson
+presets that hide chosen controls, the trained weights as an ordinary params list (`playground.params`), and
+every setting scriptable from Python.
+
+    from course_lib.widgets.playground import Playground
+    playground = Playground()                       # or Playground(preset="lesson_depth")
+    playground                                      # shows it; press play
+    playground.set(dataset="spiral", hidden=(8, 8)) # what the controls do, from code
+    playground.train(200)                           # 200 epochs now
+    playground.params[0]["W"]                       # the first layer's weights, a NumPy array
+    text = playground.export_json(); playground.import_json(text)
+    playground.hide_controls(["features", "regularization"])
+
+How play works: a small front-end clock asks the kernel for the next update only after the previous one has
+arrived (and at most `max_updates_per_second` times a second), so updates never pile up however slow the
+machine, and the kernel stays free to handle clicks between updates (pause, a new learning rate). The math is in
+`course_lib.playground` (no widgets there); the drawing reuses the course widgets' front ends (diagram.js,
+plane.js, lineplot.js).
+"""
+import dataclasses
+import html
+import statistics
+import time
+
+import anywidget
+import ipywidgets
+import numpy as np
+import traitlets
+
+from course_lib import playground as engine
+from course_lib.playground import (CONTROLS, DATASETS, FEATURE_LABELS, FEATURES, LEARNING_RATES, MAX_HIDDEN_LAYERS,
+                                   MAX_NEURONS, PLAYGROUND_ACTIVATIONS, REGULARIZATION_RATES, PlaygroundConfig,
+                                   PlaygroundError, make_features)
+from course_lib.network import forward
+from course_lib.optimizers import OPTIMIZERS
+from course_lib.widgets._base import CourseWidget, all_finite, fmt, front_end, max_abs_weight
+from course_lib.widgets.boundary import grid_rgba, point_colors
+from course_lib.widgets.curves import LinePlot
+from course_lib.widgets.diagram import NetworkDiagram, default_size, diagram_layout
+from course_lib.widgets.planes import check_extent, plane_points
+from course_lib.widgets.style import diverging_rgba, get_style
+
+DATASET_LABELS = {"circles": "Circle", "xor": "XOR", "gaussians": "Gaussian", "spiral": "Spiral", "moons": "Moons",
+                  "regression_plane": "Plane", "regression_gaussians": "Two bumps"}
+EPOCHS_PER_UPDATE = (1, 2, 5, 10, 20)
+MIN_HALF_EXTENT = 3.6          # the plane shown is at least [-3.6, 3.6]² (the data sets fill about [-3, 3]²)
+DIAGRAM_MAX_WIDTH = 540
+CURVE_POINTS = 400             # the loss curve draws at most this many points (evenly spaced epochs)
+
+
+# --------------------------------------------------------------------------------- what is drawn (pure)
+
+
+def plane_extent_for(data):
+    """A square (x1_min, x1_max, x2_min, x2_max) around 0 that holds every point, at least ±3.6."""
+    points = np.concatenate([data.x_train, data.x_test])
+    half = max(MIN_HALF_EXTENT, 1.05 * float(np.max(np.abs(points[np.all(np.isfinite(points), axis=1)]))))
+    return (-half, half, -half, half)
+
+
+def feature_grids(params, config, extent, resolution=16):
+    """Every node's value over the plane, for a network whose inputs are features of (x1, x2): a list with one
+    (resolution, resolution, n_nodes) array per layer, the features first, then each layer (the output as a
+    logit). Row 0 is the bottom of the plane (smallest x2), as in `course_lib.widgets.planes.layer_grids`."""
+    points, _, _ = plane_points(check_extent(extent), resolution)
+    inputs = make_features(points.astype(np.float32), config.features)
+    _, layers = forward(params, inputs, activation=config.activations, return_hidden=True)
+    shape = (resolution, resolution)
+    return [np.asarray(inputs).reshape(*shape, -1)] + [np.asarray(layer["a"]).reshape(*shape, -1) for layer in layers]
+
+
+def feature_tiles(params, config, extent, resolution=16, style=None):
+    """The diagram's tiles: one RGBA image per node (features, hidden neurons, output), top row first, coloured
+    on one diverging scale per layer (blue positive, orange negative). Shape (n_nodes, resolution, resolution, 4)."""
+    style = get_style(style)
+    tiles = []
+    for grid in feature_grids(params, config, extent, resolution):
+        finite = np.isfinite(grid)
+        vmax = float(np.max(np.abs(grid[finite]))) if finite.any() else 1.0
+        for k in range(grid.shape[-1]):
+            tiles.append(diverging_rgba(grid[::-1, :, k], vmax, style))
+    return np.stack(tiles)
+
+
+def playground_diagram(state, extent, resolution=16, style=None, weight_scale=None, selected=None):
+    """What the Playground's diagram draws: `diagram_layout` of the network, with a tile per node over the plane.
+
+    The network's inputs are features of (x1, x2), not the plane itself, so the tiles are computed here (through
+    the features) and put in the layout's "tiles"; each node's "tile" is its index there."""
+    style = get_style(style)
+    config = state.config
+    params = state.numpy_params()
+    # Lay the nodes out as big as the tiles: a node of radius tile_size / 2.
+    layout_style = style.replace(node_radius=style.tile_size / 2)
+    width, height = default_size(config.layer_sizes, layout_style, tiles=True)
+    scene = diagram_layout(params, list(config.activations), "linear", style=layout_style,
+                           weight_scale=weight_scale, show_weights=False, selected=selected,
+                           feature_names=[FEATURE_LABELS[name] for name in config.features], output_names=["ŷ"],
+                           width=min(width, DIAGRAM_MAX_WIDTH), height=height)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scene["tiles"] = feature_tiles(params, config, extent, resolution, style)
+    for index, node in enumerate(scene["nodes"]):
+        node["tile"] = index
+    scene["tile_shape"] = [resolution, resolution]
+    return scene
+
+
+def playground_plane(state, extent, resolution=64, discretize=False, show_test=True, style=None, width=330,
+                     height=330):
+    """What the Playground's plane draws: the network's output over the plane (P(class 1), or the value for
+    regression), the training points (dots) and the test points (rings), and the losses as a caption.
+
+    Same keys as `course_lib.widgets.boundary_scene`, so plane.js paints it."""
+    style = get_style(style)
+    config, data = state.config, state.data
+    points, _, _ = plane_points(check_extent(extent), resolution)
+    with np.errstate(over="ignore", invalid="ignore"):
+        outputs = engine.predict_plane(state.params, config, points).astype(np.float64)
+        if config.task == "classification":
+            kind, values = "probability", 1.0 / (1.0 + np.exp(-outputs))
+        else:
+            kind, values = "value", outputs
+    values = values.reshape(resolution, resolution)
+    target_vmax = None
+    if config.task == "regression":
+        targets = np.concatenate([data.y_train[:, 0], data.y_test[:, 0]])
+        target_vmax = max(float(np.max(np.abs(targets))), 1e-9)
+    image = grid_rgba({"kind": kind, "values": values, "classes": None}, discretize, 2, style, vmax=target_vmax)
+    groups = [("train", data.x_train, data.y_train, "dot")]
+    if show_test:
+        groups.append(("test", data.x_test, data.y_test, "ring"))
+    drawn_points = [{"name": name, "xy": x.astype(np.float32),
+                     "colors": point_colors(y, config.task, data.n_classes, style, target_vmax or 1.0), "shape": shape}
+                    for name, x, y, shape in groups]
+    losses = state.losses()
+    caption = "dots: training points · rings: test points" if show_test else "dots: training points"
+    warning = state.diverged
+    if not warning and (not all_finite(state.numpy_params()) or not np.isfinite(values).all()):
+        warning = ("The network's output is NaN or infinite here (painted grey): the weights are too large. "
+                   "Press reset and try a smaller learning rate.")
+    return {"kind": kind, "values": values, "classes": None, "image": image, "image_shape": list(image.shape[:2]),
+            "extent": list(extent), "points": drawn_points, "discretize": bool(discretize), "task": config.task,
+            "n_classes": data.n_classes, "train_score": losses["train_loss"], "test_score": losses["test_loss"],
+            "caption": caption, "axis_labels": ["x₁", "x₂"], "title": "", "width": int(width),
+            "height": int(height), "marker": None, "path": None, "warning": warning,
+            "toggles": [{"trait": "discretize", "label": "discretize output", "value": bool(discretize)},
+                        {"trait": "show_test", "label": "show test data", "value": bool(show_test)}],
+            "clickable": False}
+
+
+def loss_curves(history, max_points=CURVE_POINTS):
+    """The training and test loss per epoch as LinePlot series (at most `max_points` evenly spaced epochs)."""
+    epochs = np.asarray(history.get("epoch", []), dtype=np.float64)
+    keep = np.arange(len(epochs))
+    if len(keep) > max_points:
+        keep = np.unique(np.linspace(0, len(epochs) - 1, max_points).round().astype(int))
+    return [{"x": epochs[keep], "y": np.asarray(history["train_loss"], np.float64)[keep], "label": "training loss",
+             "dash": False},
+            {"x": epochs[keep], "y": np.asarray(history["test_loss"], np.float64)[keep], "label": "test loss",
+             "dash": True}]
+
+
+# ------------------------------------------------------------------------------------------------ the views
+
+
+class PlaygroundDiagram(NetworkDiagram):
+    """The network diagram of a Playground state: edges by weight, a heatmap tile per node over the input plane.
+
+    A NetworkDiagram (click an edge or a bias to edit it) whose inputs are the chosen features; `show_state(state)`
+    shows another state (new weights, or a new architecture) in one redraw."""
+
+    def __init__(self, state, extent, resolution=16, style=None):
+        self._state = state
+        self._extent = check_extent(extent)
+        self._resolution = int(resolution)
+        super().__init__(state.numpy_params(), activation=list(state.config.activations), output="linear",
+                         editable=True, show_weights=False, style=style)
+
+    @property
+    def state(self):
+        """The PlaygroundState drawn."""
+        return self._state
+
+    def show_state(self, state, extent=None):
+        """Draw `state` (its weights, features and activations), once."""
+        architecture_changed = (state.config.features, state.config.layer_sizes) != (
+            self._state.config.features, self._state.config.layer_sizes)
+        if architecture_changed or state.epoch < self._state.epoch:
+            self._weight_scale = None          # a new start: let the edge widths rescale to the new weights
+        self._state = state
+        if extent is not None:
+            self._extent = check_extent(extent)
+        self._ready = False
+        try:
+            if architecture_changed:
+                self.selected = None
+            self.params = state.numpy_params()
+            self.activation = list(state.config.activations)
+        finally:
+            self._ready = True
+        self.redraw()
+
+    def _compute(self):
+        if not self._fixed_scale:
+            # the scale only grows while training, so the edges do not all jump when one weight grows
+            self._weight_scale = max(self._weight_scale or 0.0, max_abs_weight(self.params), 1e-9)
+        # The drawing follows the weights shown (an edge edited in the browser changes self.params first).
+        state = dataclasses.replace(self._state, params=self.params)
+        return playground_diagram(state, self._extent, self._resolution, self.style, self._weight_scale,
+                                  self.selected)
+
+
+class PlaygroundPlane(CourseWidget):
+    """The output of a Playground's network over the input plane, with the training and test points."""
+
+    _esm = front_end("plane.js")
+    discretize = traitlets.Bool(False).tag(sync=True)
+    show_test = traitlets.Bool(True).tag(sync=True)
+    picked = traitlets.List(allow_none=True, default_value=None).tag(sync=True)
+
+    def __init__(self, state, extent, resolution=64, style=None, width=330, height=330):
+        self._state = state
+        self._options = {"extent": check_extent(extent), "resolution": int(resolution), "width": width,
+                         "height": height}
+        self._ready = False
+        super().__init__(style=style)
+        self._ready = True
+        self.redraw()
+
+    def show_state(self, state, extent=None):
+        self._state = state
+        if extent is not None:
+            self._options["extent"] = check_extent(extent)
+        self.redraw()
+
+    @traitlets.observe("discretize", "show_test")
+    def _changed(self, change):
+        if self._ready:
+            self.redraw()
+
+    def _browser_scene(self, drawn):
+        return {key: value for key, value in drawn.items() if key not in ("values", "classes")}
+
+    def _compute(self):
+        return playground_plane(self._state, discretize=self.discretize, show_test=self.show_test, style=self.style,
+                                **self._options)
+
+
+_CLOCK_ESM = r"""
+// The Playground's clock. While `running`, it asks the kernel for the next update ("tick", with the number of the
+// frame it wants), at most once every `interval_ms`, and with at most `max_in_flight` frames asked for but not yet
+// arrived: messages through the Jupyter server take tens of milliseconds, so waiting for each frame before asking
+// for the next would cap the rate, while a small window keeps the kernel busy without letting updates pile up.
+// The kernel answers a tick only for the frame after the current one, so several open views never train twice.
+// If asked-for frames never arrive (a lost message), it starts again from the last frame that did.
+export default {
+  render({ model, el }) {
+    const box = document.createElement("div");
+    box.className = "course-playground-clock";
+    box.style.fontVariantNumeric = "tabular-nums";
+    box.style.fontSize = "1.25em";
+    box.style.minWidth = "15em";
+    el.appendChild(box);
+    let timer = null;
+    let lastSent = -Infinity;
+    let lastProgress = performance.now();
+    let requested = model.get("frame");
+    const show = () => {
+      box.textContent = model.get("status");
+      box.dataset.frame = model.get("frame");
+      box.dataset.running = model.get("running");
+    };
+    const later = (ms) => { timer = setTimeout(pump, Math.max(0, ms)); };
+    const pump = () => {
+      timer = null;
+      if (!model.get("running")) return;
+      const frame = model.get("frame");
+      const now = performance.now();
+      if (requested < frame) requested = frame;
+      if (requested - frame >= model.get("max_in_flight")) {
+        if (now - lastProgress < 2000) return later(250);     // wait for a frame to arrive (it calls pump)
+        requested = frame;                                     // lost: ask again from the last frame that came
+      }
+      const wait = model.get("interval_ms") - (now - lastSent);
+      if (wait > 0) return later(wait);
+      requested += 1;
+      lastSent = now;
+      model.send({ type: "tick", frame: requested });
+      later(model.get("interval_ms"));
+    };
+    const restart = () => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      show();
+      pump();
+    };
+    const onFrame = () => { lastProgress = performance.now(); restart(); };
+    const onRunning = () => { lastProgress = performance.now(); requested = model.get("frame"); restart(); };
+    model.on("change:frame", onFrame);
+    model.on("change:running", onRunning);
+    model.on("change:status", show);
+    show();
+    pump();
+    return () => {
+      if (timer !== null) clearTimeout(timer);
+      model.off("change:frame", onFrame);
+      model.off("change:running", onRunning);
+      model.off("change:status", show);
+    };
+  },
+};
+"""
+
+
+class PlaygroundClock(anywidget.AnyWidget):
+    """Drives play from the browser (see _CLOCK_ESM) and shows the epoch counter."""
+
+    _esm = _CLOCK_ESM
+    running = traitlets.Bool(False).tag(sync=True)
+    frame = traitlets.Int(0).tag(sync=True)
+    interval_ms = traitlets.Int(33).tag(sync=True)
+    max_in_flight = traitlets.Int(3).tag(sync=True)
+    status = traitlets.Unicode("").tag(sync=True)
+
+
+# ------------------------------------------------------------------------------------------------ the Playground
+
+_SECTION = "<div style='font-weight:600;letter-spacing:0.06em;font-size:0.85em;margin:6px 0 2px 0'>{}</div>"
+
+
+def _layout(**kwargs):
+    return ipywidgets.Layout(**kwargs)
+
+
+class Playground(ipywidgets.VBox):
+    """A TensorFlow-Playground-style lab: data, features, layers, training, all live. See the module docstring.
+
+    Playground(config=None, preset=None, hide=(), max_updates_per_second=30, epochs_per_update=2,
+               resolution=64, tile_resolution=16, diagram_interval=0.1, style=None)
+
+    config: a `course_lib.playground.PlaygroundConfig` (or a dict of settings) to start from. preset: a lesson from
+    `course_lib.playground.PRESETS` (its config and hidden controls; `config` then changes settings on top).
+    hide: names of controls to hide (see `course_lib.playground.CONTROLS`). max_updates_per_second: the most
+    updates play asks for. epochs_per_update: epochs trained per update (also a control). resolution,
+    tile_resolution: grid points per side of the output plane and of each node's tile. diagram_interval: while
+    playing, the diagram (the costliest view to paint) is redrawn at most this often, in seconds; the output plane,
+    the loss curve and the numbers follow every update.
+
+    From Python: `.set(**settings)`, `.train(epochs)`, `.step()`, `.play()`, `.pause()`, `.reset()`,
+    `.regenerate()`, `.load_state(state)`, `.params`, `.state`, `.config`, `.export_json()`,
+    `.import_json(text)`, `.hide_controls(...)`, `.show_controls(...)`, `.drawn` (what each view draws).
+
+    >>> playground = Playground(PlaygroundConfig(dataset="xor", hidden=(4,)))
+    >>> playground.train(20).state.epoch
+    20
+    >>> [layer["W"].shape for layer in playground.params]
+    [(2, 4), (4, 1)]
+    """
+
+    def __init__(self, config=None, preset=None, hide=(), max_updates_per_second=30, epochs_per_update=2,
+                 resolution=64, tile_resolution=16, diagram_interval=0.1, style=None):
+        title, text, hidden_controls = "", "", ()
+        if preset is not None:
+            preset_config, hidden_controls, title, text = engine.preset(preset)
+            if isinstance(config, dict):
+                config = preset_config.replace(**config)
+            config = config or preset_config
+        if isinstance(config, dict):
+            config = PlaygroundConfig.from_dict(config)
+        if config is not None and not isinstance(config, PlaygroundConfig):
+            raise TypeError(f"config must be a PlaygroundConfig or a dict of settings; got {type(config).__name__}.")
+        if epochs_per_update not in EPOCHS_PER_UPDATE:
+            raise ValueError(f"epochs_per_update must be one of {EPOCHS_PER_UPDATE}; got {epochs_per_update!r}.")
+        self._state = engine.new_state(config)
+        self._style = get_style(style)
+        self._extent = plane_extent_for(self._state.data)
+        self.epochs_per_update = epochs_per_update
+        self.diagram_interval = diagram_interval
+        self._diagram_drawn_at = 0.0
+        self._syncing = False           # True while the controls are being set to match the state
+        self._drawing = False           # True while the views are being given a new state
+        self._tick_times = []
+        self.timings = {"train_ms": [], "draw_ms": []}
+
+        self.clock = PlaygroundClock(interval_ms=max(1, int(round(1000 / max_updates_per_second))))
+        self.clock.on_msg(self._on_clock_message)
+        self.diagram = PlaygroundDiagram(self._state, self._extent, tile_resolution, self._style)
+        self.diagram.observe(self._on_diagram_edit, names="params")
+        self.plane = PlaygroundPlane(self._state, self._extent, resolution, self._style)
+        self.curve = LinePlot(loss_curves(self._state.history), x_label="epoch", y_label="loss", title="loss",
+                              width=330, height=190, x_range=(0, 1), style=self._style)
+        self.losses = ipywidgets.HTML(layout=_layout(min_height="2.6em"))
+        self.message = ipywidgets.HTML(layout=_layout(max_width="1100px"))
+        self.lesson = ipywidgets.HTML(self._lesson_html(title, text))
+        self._build_controls()
+        super().__init__(self._arrange())
+        self.add_class("course-playground")
+        self._sync_controls()
+        self._render()
+        if hide or hidden_controls:
+            self.hide_controls(tuple(hidden_controls) + tuple(engine.check_controls(hide)))
+
+    # -- the state -----------------------------------------------------------------------------------------
+
+    @property
+    def state(self):
+        """The current `course_lib.playground.PlaygroundState` (settings, weights, epoch, history)."""
+        return self._state
+
+    @property
+    def config(self):
+        return self._state.config
+
+    @property
+    def params(self):
+        """The network's weights now: an ordinary course_lib params list of NumPy float32 arrays (a copy)."""
+        return self._state.numpy_params()
+
+    @property
+    def playing(self):
+        return self.clock.running
+
+    @property
+    def views(self):
+        return {"diagram": self.diagram, "boundary": self.plane, "loss": self.curve}
+
+    @property
+    def drawn(self):
+        """What every view draws now: {"diagram", "boundary", "loss"} (see each view's `drawn`), plus the losses
+        text, the epoch counter and the message shown."""
+        return {"diagram": self.diagram.drawn, "boundary": self.plane.drawn, "loss": self.curve.drawn,
+                "losses": self.losses.value, "epoch": self.clock.status, "message": self.message.value}
+
+    def load_state(self, state):
+        """Show another PlaygroundState (from `course_lib.playground`), with the controls set to match it."""
+        if not isinstance(state, engine.PlaygroundState):
+            raise TypeError(f"load_state needs a PlaygroundState; got {type(state).__name__}.")
+        self._state = state
+        self._extent = plane_extent_for(state.data)
+        self._sync_controls()
+        self._render()
+        return self
+
+    def set_params(self, params):
+        """Give the network other weights (same architecture; a wrong shape names the layer and both shapes).
+        The epoch and the history stay: `params = playground.params; params[0]["W"][0, 0] = 2.0;
+        playground.set_params(params)`."""
+        self._state = engine.with_params(self._state, params)
+        self._render()
+        return self
+
+    def set(self, **settings):
+        """Change settings as the controls do: `playground.set(dataset="spiral", hidden=(8, 8), learning_rate=0.1)`.
+
+        Settings that change the data or the network start over (epoch 0); the others keep training the same
+        weights. An impossible setting raises PlaygroundError and changes nothing."""
+        self._show_message("")
+        self.load_state(engine.update_config(self._state, **settings))
+        return self
+
+    # -- training ------------------------------------------------------------------------------------------
+
+    def train(self, epochs, chunk=engine.DEFAULT_CHUNK):
+        """Train `epochs` epochs now (in jitted chunks), then redraw. Returns the Playground."""
+        self._state = engine.train(self._state, epochs, chunk)
+        self._render()
+        self._show_message(self._state.diverged, error=True)
+        return self
+
+    def step(self):
+        """One epoch, then redraw (the step button)."""
+        if self._state.diverged:
+            self._show_message(self._state.diverged, error=True)
+            return self
+        return self.train(1)
+
+    def play(self):
+        """Start training continuously (in the browser: one update per frame of the clock)."""
+        if self._state.diverged:
+            self._show_message(self._state.diverged, error=True)
+            return self
+        self.clock.running = True
+        self._update_play_button()
+        return self
+
+    def pause(self):
+        self.clock.running = False
+        self._update_play_button()
+        if self.diagram.state is not self._state:
+            self._render()          # the diagram may be a few updates behind: show exactly where training stopped
+        self._render_status()
+        return self
+
+    def reset(self):
+        """The same settings, the starting weights again, epoch 0."""
+        self._show_message("")
+        self.load_state(engine.reset(self._state))
+        return self
+
+    def regenerate(self):
+        """New random points for the same data set (and a fresh start)."""
+        self._show_message("")
+        self.load_state(engine.regenerate(self._state))
+        return self
+
+    def update(self):
+        """One visual update as in play: train `epochs_per_update` epochs in one jitted chunk, redraw every view."""
+        start = time.perf_counter()
+        self._state = engine.train(self._state, self.epochs_per_update, chunk=self.epochs_per_update)
+        trained = time.perf_counter()
+        # The diagram's tiles are the costliest view to paint in the browser: while playing, it is redrawn at most
+        # every `diagram_interval` seconds; the plane, the loss curve and the numbers follow every update.
+        due = (not self.clock.running or trained - self._diagram_drawn_at >= self.diagram_interval)
+        self._render(diagram=due)
+        done = time.perf_counter()
+        self.timings["train_ms"].append(1000 * (trained - start))
+        self.timings["draw_ms"].append(1000 * (done - trained))
+        del self.timings["train_ms"][:-200], self.timings["draw_ms"][:-200]
+        if self._state.diverged:
+            self.pause()
+            self._show_message(self._state.diverged, error=True)
+        return self
+
+    def _on_clock_message(self, _widget, content, _buffers):
+        if content.get("type") != "tick" or content.get("frame") != self.clock.frame + 1 or not self.clock.running:
+            return      # a second view's tick for a frame already made, or a late one after pause
+        try:
+            self.update()
+            now = time.perf_counter()
+            self._tick_times = [t for t in self._tick_times if now - t < 2.0] + [now]
+        except Exception as error:   # noqa: BLE001 - show it and stop, never leave a half-dead loop
+            self.pause()
+            self._show_message(f"{type(error).__name__}: {error}", error=True)
+        self._render_status()
+        self.clock.frame += 1       # sent last: the browser asks for the next update once it has this one
+
+    def updates_per_second(self):
+        """How many updates per second play has made over the last two seconds (0 when paused)."""
+        times = self._tick_times
+        if not self.clock.running or len(times) < 3:
+            return 0.0
+        return (len(times) - 1) / (times[-1] - times[0])
+
+    # -- JSON ----------------------------------------------------------------------------------------------
+
+    def export_json(self, indent=None):
+        """The whole state (settings, weights, optimizer state, epoch, history) as JSON text."""
+        return engine.to_json(self._state, indent=indent)
+
+    def import_json(self, text):
+        """Load a state from `export_json`'s text. If the text is not a valid state, the Playground shows why and
+        raises PlaygroundError, and nothing changes."""
+        try:
+            state = engine.from_json(text)
+        except PlaygroundError as error:
+            self._show_message(f"Import failed, nothing changed: {error}", error=True)
+            raise
+        self.pause()
+        self.load_state(state)
+        self._show_message(f"Imported: epoch {state.epoch}, {engine._describe_architecture(state.config)}.")
+        return self
+
+    # -- hiding controls -----------------------------------------------------------------------------------
+
+    def hide_controls(self, names):
+        """Hide the named controls (see course_lib.playground.CONTROLS), e.g. for a lesson that fixes them."""
+        for name in engine.check_controls(names):
+            self._hidden.add(name)
+            for widget in self._controls[name]:
+                widget.layout.display = "none"
+        return self
+
+    def show_controls(self, names=None):
+        """Show the named controls again (all of them when `names` is None)."""
+        names = list(self._hidden) if names is None else engine.check_controls(names)
+        for name in names:
+            self._hidden.discard(name)
+            for widget in self._controls[name]:
+                widget.layout.display = None
+        self._sync_controls()
+        return self
+
+    @property
+    def hidden_controls(self):
+        return tuple(name for name in CONTROLS if name in self._hidden)
+
+    # -- building the controls -----------------------------------------------------------------------------
+
+    def _build_controls(self):
+        config = self._state.config
+        self._hidden = set()
+        small = _layout(width="auto")
+        self.play_button = ipywidgets.Button(description="Play", icon="play", button_style="primary",
+                                             tooltip="train continuously", layout=_layout(width="96px"))
+        self.step_button = ipywidgets.Button(description="Step", tooltip="train one epoch", layout=_layout(width="64px"))
+        self.reset_button = ipywidgets.Button(description="Reset", tooltip="the starting weights again, epoch 0",
+                                              layout=_layout(width="64px"))
+        self.play_button.on_click(lambda _: self.pause() if self.playing else self.play())
+        self.step_button.on_click(lambda _: self._guarded(self.step))
+        self.reset_button.on_click(lambda _: self._guarded(self.reset))
+
+        def dropdown(description, options, value, width="170px"):
+            return ipywidgets.Dropdown(description=description, options=options, value=value,
+                                       style={"description_width": "initial"}, layout=_layout(width=width))
+
+        self.task_menu = dropdown("Problem", [("Classification", "classification"), ("Regression", "regression")],
+                                  config.task, "200px")
+        self.learning_rate_menu = dropdown("Learning rate", [(f"{lr:g}", lr) for lr in LEARNING_RATES],
+                                           config.learning_rate if config.learning_rate in LEARNING_RATES else 0.03)
+        self.activation_menu = dropdown("Activation", [("(per layer)", "mixed")] + [(a, a) for a in
+                                                                                   PLAYGROUND_ACTIVATIONS], "mixed",
+                                        "190px")
+        self.regularization_menu = dropdown("Regularization", [("None", "none"), ("L1", "l1"), ("L2", "l2")],
+                                            config.regularization, "180px")
+        self.regularization_rate_menu = dropdown("Rate", [(f"{r:g}", r) for r in REGULARIZATION_RATES],
+                                                 0.0, "110px")
+        self.optimizer_menu = dropdown("Optimizer", [(name, name) for name in OPTIMIZERS], config.optimizer, "160px")
+        self.speed_menu = dropdown("Epochs per update", [(str(n), n) for n in EPOCHS_PER_UPDATE],
+                                   self.epochs_per_update, "170px")
+
+        self.dataset_menu = dropdown("Data", [], None, "200px")
+        self.noise_slider = ipywidgets.FloatSlider(description="Noise", min=0.0, max=0.5, step=0.05,
+                                                   value=min(config.noise, 0.5), continuous_update=False,
+                                                   readout_format=".2f", layout=_layout(width="250px"))
+        self.train_fraction_slider = ipywidgets.FloatSlider(description="Training", min=0.1, max=0.9, step=0.1,
+                                                            value=config.train_fraction, continuous_update=False,
+                                                            readout_format=".0%", layout=_layout(width="250px"))
+        self.batch_size_slider = ipywidgets.IntSlider(description="Batch size", min=1, max=30,
+                                                      value=min(config.batch_size, 30), continuous_update=False,
+                                                      style={"description_width": "initial"},
+                                                      layout=_layout(width="250px"))
+        self.regenerate_button = ipywidgets.Button(description="Regenerate", tooltip="new random points",
+                                                   layout=_layout(width="110px"))
+        self.regenerate_button.on_click(lambda _: self._guarded(self.regenerate))
+
+        # Widgets that are only ever hidden together share one Layout (fewer models to sync and to save).
+        feature_layout, neuron_layout, activation_layout = (_layout(width="76px"), _layout(width="34px"),
+                                                            _layout(width="90px"))
+        self.feature_buttons = {
+            name: ipywidgets.ToggleButton(description=FEATURE_LABELS[name], value=name in config.features,
+                                          tooltip=f"use {name} as an input", layout=feature_layout)
+            for name in FEATURES}
+
+        self.add_layer_button = ipywidgets.Button(description="+", tooltip="add a hidden layer",
+                                                  layout=_layout(width="34px"))
+        self.remove_layer_button = ipywidgets.Button(description="−", tooltip="remove the last hidden layer",
+                                                     layout=_layout(width="34px"))
+        self.layers_label = ipywidgets.HTML()
+        self.add_layer_button.on_click(lambda _: self._change_layers(+1))
+        self.remove_layer_button.on_click(lambda _: self._change_layers(-1))
+        self.layer_rows = []
+        for k in range(MAX_HIDDEN_LAYERS):
+            minus = ipywidgets.Button(description="−", tooltip=f"one neuron fewer in layer {k + 1}",
+                                      layout=neuron_layout)
+            plus = ipywidgets.Button(description="+", tooltip=f"one neuron more in layer {k + 1}",
+                                     layout=neuron_layout)
+            label = ipywidgets.HTML(layout=_layout(width="130px"))
+            activation = ipywidgets.Dropdown(options=PLAYGROUND_ACTIVATIONS, value="tanh", layout=activation_layout)
+            minus.on_click(lambda _, k=k: self._change_neurons(k, -1))
+            plus.on_click(lambda _, k=k: self._change_neurons(k, +1))
+            activation.observe(lambda change, k=k: self._change_layer_activation(k, change["new"]), names="value")
+            row = ipywidgets.HBox([label, minus, plus, activation], layout=_layout(align_items="center"))
+            self.layer_rows.append({"row": row, "label": label, "minus": minus, "plus": plus,
+                                    "activation": activation})
+
+        self.json_box = ipywidgets.Textarea(placeholder="Export writes the state here as JSON; paste a state here "
+                                                        "and press import.",
+                                            layout=_layout(width="100%", height="90px"))
+        self.export_button = ipywidgets.Button(description="Export", tooltip="write the whole state as JSON below",
+                                               layout=_layout(width="80px"))
+        self.import_button = ipywidgets.Button(description="Import", tooltip="load the JSON state below",
+                                               layout=_layout(width="80px"))
+        self.export_button.on_click(lambda _: self._export_to_box())
+        self.import_button.on_click(lambda _: self._import_from_box())
+
+        for widget, setting in ((self.task_menu, "task"), (self.learning_rate_menu, "learning_rate"),
+                                (self.regularization_menu, "regularization"),
+                                (self.regularization_rate_menu, "regularization_rate"),
+                                (self.optimizer_menu, "optimizer"), (self.dataset_menu, "dataset"),
+                                (self.noise_slider, "noise"), (self.train_fraction_slider, "train_fraction"),
+                                (self.batch_size_slider, "batch_size")):
+            widget.observe(lambda change, setting=setting: self._from_control(setting, change["new"]), names="value")
+        self.activation_menu.observe(lambda change: self._change_all_activations(change["new"]), names="value")
+        self.speed_menu.observe(lambda change: setattr(self, "epochs_per_update", change["new"]), names="value")
+        for name, button in self.feature_buttons.items():
+            button.observe(lambda change, name=name: self._toggle_feature(name, change["new"]), names="value")
+
+        self.features_box = ipywidgets.GridBox(list(self.feature_buttons.values()),
+                                               layout=_layout(grid_template_columns="repeat(2, 80px)",
+                                                              grid_gap="4px"))
+        self.layers_box = ipywidgets.HBox([self.remove_layer_button, self.add_layer_button, self.layers_label],
+                                          layout=_layout(align_items="center"))
+        self.export_box = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("EXPORT / IMPORT")),
+                                           ipywidgets.HBox([self.export_button, self.import_button]), self.json_box],
+                                          layout=_layout(width="100%"))
+        rows = [r["row"] for r in self.layer_rows]
+        self._controls = {
+            "play": [self.play_button], "step": [self.step_button], "reset": [self.reset_button],
+            "task": [self.task_menu], "dataset": [self.dataset_menu], "noise": [self.noise_slider],
+            "train_fraction": [self.train_fraction_slider], "regenerate": [self.regenerate_button],
+            "batch_size": [self.batch_size_slider], "features": [self.features_box, self._features_title()],
+            "layers": [self.layers_box], "neurons": [r["minus"] for r in self.layer_rows] + [
+                r["plus"] for r in self.layer_rows],
+            "activation": [self.activation_menu] + [r["activation"] for r in self.layer_rows],
+            "learning_rate": [self.learning_rate_menu], "regularization": [self.regularization_menu],
+            "regularization_rate": [self.regularization_rate_menu], "optimizer": [self.optimizer_menu],
+            "speed": [self.speed_menu], "export": [self.export_box],
+        }
+        self._layer_rows_box = ipywidgets.VBox(rows)
+        assert set(self._controls) == set(CONTROLS)
+        # CSS classes name every control in the page (for styling, and for the browser tests).
+        for name, widgets in self._controls.items():
+            for widget in widgets:
+                widget.add_class(f"course-playground-{name}")
+        named = {"add-layer": self.add_layer_button, "remove-layer": self.remove_layer_button,
+                 "export-button": self.export_button, "import-button": self.import_button, "json": self.json_box,
+                 "losses": self.losses, "message": self.message}
+        for name, widget in named.items():
+            widget.add_class(f"course-playground-{name}")
+        for row in self.layer_rows:
+            row["minus"].add_class("course-playground-neuron-minus")
+            row["plus"].add_class("course-playground-neuron-plus")
+            row["activation"].add_class("course-playground-layer-activation")
+
+    def _features_title(self):
+        if not hasattr(self, "_features_heading"):
+            self._features_heading = ipywidgets.HTML(_SECTION.format("FEATURES"))
+        return self._features_heading
+
+    def _arrange(self):
+        top = ipywidgets.HBox([self.play_button, self.step_button, self.reset_button, self.clock,
+                               self.learning_rate_menu, self.activation_menu, self.regularization_menu,
+                               self.regularization_rate_menu, self.task_menu],
+                              layout=_layout(flex_flow="row wrap", align_items="center", grid_gap="6px"))
+        data_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("DATA")), self.dataset_menu, self.noise_slider,
+                                       self.train_fraction_slider, self.batch_size_slider, self.regenerate_button,
+                                       self._features_title(), self.features_box],
+                                      layout=_layout(width="260px", min_width="260px"))
+        network_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("HIDDEN LAYERS")), self.layers_box,
+                                          self._layer_rows_box, self.diagram],
+                                         layout=_layout(min_width="300px"))
+        output_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("OUTPUT")), self.losses, self.plane,
+                                         self.curve, ipywidgets.HBox([self.optimizer_menu, self.speed_menu],
+                                                                     layout=_layout(flex_flow="row wrap"))],
+                                        layout=_layout(width="350px", min_width="350px"))
+        middle = ipywidgets.HBox([data_column, network_column, output_column],
+                                 layout=_layout(flex_flow="row wrap", align_items="flex-start"))
+        return [self.lesson, top, self.message, middle, self.export_box]
+
+    @staticmethod
+    def _lesson_html(title, text):
+        if not title and not text:
+            return ""
+        return (f"<div style='border-left:4px solid #0072B2;padding:2px 10px;margin-bottom:4px'>"
+                f"<b>{title}</b><br>{text}</div>")
+
+    # -- controls -> state -----------------------------------------------------------------------------------
+
+    def _guarded(self, action, *args, **kwargs):
+        """Run an action for a click; show a problem in the message line instead of raising into the void."""
+        try:
+            action(*args, **kwargs)
+        except PlaygroundError as error:
+            self._show_message(str(error), error=True)
+            self._sync_controls()
+        except Exception as error:   # noqa: BLE001 - a click must never leave the view broken and silent
+            self._show_message(f"{type(error).__name__}: {error}", error=True)
+            self._sync_controls()
+
+    def _from_control(self, setting, value):
+        if self._syncing or value is None:
+            return
+        self._guarded(self.set, **{setting: value})
+
+    def _toggle_feature(self, name, on):
+        if self._syncing:
+            return
+        chosen = [feature for feature in FEATURES if feature in self.config.features or feature == name]
+        if not on:
+            chosen.remove(name)
+        self._guarded(self.set, features=tuple(chosen))
+
+    def _change_layers(self, delta):
+        hidden = list(self.config.hidden)
+        if delta > 0:
+            hidden.append(hidden[-1] if hidden else 4)
+        elif hidden:
+            hidden.pop()
+        self._guarded(self.set, hidden=tuple(hidden))
+
+    def _change_neurons(self, layer, delta):
+        hidden = list(self.config.hidden)
+        if layer < len(hidden):
+            hidden[layer] += delta
+            self._guarded(self.set, hidden=tuple(hidden))
+
+    def _change_layer_activation(self, layer, name):
+        if self._syncing:
+            return
+        activations = list(self.config.activations)
+        if layer < len(activations):
+            activations[layer] = name
+            self._guarded(self.set, activations=tuple(activations))
+
+    def _change_all_activations(self, name):
+        if self._syncing or name == "mixed":
+            return
+        self._guarded(self.set, activations=name)
+
+    def _on_diagram_edit(self, change):
+        """A weight edited in the diagram (click an edge, move the slider) becomes the Playground's weight."""
+        if self._drawing:
+            return
+        self._guarded(self.set_params, change["new"])
+
+    def _export_to_box(self):
+        self.json_box.value = self.export_json(indent=1)
+        self._show_message(f"Exported epoch {self._state.epoch} ({len(self.json_box.value):,} characters) to the box "
+                           "below; copy it to keep it.")
+
+    def _import_from_box(self):
+        try:
+            self.import_json(self.json_box.value)
+        except PlaygroundError:
+            pass        # import_json has shown the message
+
+    # -- state -> controls and views -------------------------------------------------------------------------
+
+    def _sync_controls(self):
+        """Set every control to match the state, without triggering changes."""
+        config = self._state.config
+        self._syncing = True
+        try:
+            self.task_menu.value = config.task
+            self.dataset_menu.options = [(DATASET_LABELS[name], name) for name in DATASETS[config.task]]
+            self.dataset_menu.value = config.dataset
+            self.noise_slider.value = min(config.noise, self.noise_slider.max)
+            self.train_fraction_slider.value = config.train_fraction
+            self.batch_size_slider.value = min(config.batch_size, self.batch_size_slider.max)
+            if config.learning_rate not in LEARNING_RATES:
+                options = sorted(set(LEARNING_RATES) | {config.learning_rate})
+                self.learning_rate_menu.options = [(f"{lr:g}", lr) for lr in options]
+            self.learning_rate_menu.value = config.learning_rate
+            self.regularization_menu.value = config.regularization
+            if config.regularization_rate not in REGULARIZATION_RATES:
+                options = sorted(set(REGULARIZATION_RATES) | {config.regularization_rate})
+                self.regularization_rate_menu.options = [(f"{r:g}", r) for r in options]
+            self.regularization_rate_menu.value = config.regularization_rate
+            self.optimizer_menu.value = config.optimizer
+            self.speed_menu.value = self.epochs_per_update
+            same = set(config.activations)
+            self.activation_menu.value = (config.activations[0] if len(same) == 1
+                                          and config.activations[0] in PLAYGROUND_ACTIVATIONS else "mixed")
+            for name, button in self.feature_buttons.items():
+                button.value = name in config.features
+            n = len(config.hidden)
+            self.layers_label.value = f"{n} hidden layer{'s' if n != 1 else ''}"
+            self.add_layer_button.disabled = n >= MAX_HIDDEN_LAYERS
+            self.remove_layer_button.disabled = n == 0
+            for k, row in enumerate(self.layer_rows):
+                row["row"].layout.display = None if k < n else "none"
+                if k < n:
+                    size = config.hidden[k]
+                    row["label"].value = f"layer {k + 1}: {size} neuron{'s' if size != 1 else ''}"
+                    row["minus"].disabled = size <= 1
+                    row["plus"].disabled = size >= MAX_NEURONS
+                    name = config.activations[k]
+                    if name not in row["activation"].options:
+                        row["activation"].options = list(PLAYGROUND_ACTIVATIONS) + [name]
+                    row["activation"].value = name
+        finally:
+            self._syncing = False
+        self._update_play_button()
+
+    def _update_play_button(self):
+        self.play_button.description = "Pause" if self.playing else "Play"
+        self.play_button.icon = "pause" if self.playing else "play"
+
+    def _render(self, diagram=True):
+        """Give every view the current state (each redraws once)."""
+        self._drawing = True
+        try:
+            if diagram:
+                self.diagram.show_state(self._state, self._extent)
+                self._diagram_drawn_at = time.perf_counter()
+            self.plane.show_state(self._state, self._extent)
+            history = self._state.history
+            self.curve.show(series=loss_curves(history), x_range=(0, max(self._state.epoch, 1)))
+            losses = self._state.losses()
+            text = (f"<b>Test loss</b> {fmt(losses['test_loss'], 3)} &nbsp; "
+                    f"<b>Training loss</b> {fmt(losses['train_loss'], 3)}")
+            if "test_accuracy" in losses:
+                text += (f"<br><b>Test accuracy</b> {losses['test_accuracy']:.1%} &nbsp; "
+                         f"<b>Training accuracy</b> {losses['train_accuracy']:.1%}")
+            self.losses.value = text
+        finally:
+            self._drawing = False
+        self._render_status()
+
+    def _render_status(self):
+        text = f"Epoch {self._state.epoch:,}"
+        rate = self.updates_per_second()
+        if rate:
+            text += f" · {rate:.0f} updates/s"
+        self.clock.status = text
+
+    def _show_message(self, text, error=False):
+        if not text:
+            self.message.value = ""
+            return
+        colour = "#D55E00" if error else "#0072B2"
+        self.message.value = (f"<div role='{'alert' if error else 'status'}' style='border-left:4px solid {colour};"
+                              f"padding:2px 8px'>{'⚠ ' if error else ''}{html.escape(text)}</div>")
+
+
+# ------------------------------------------------------------------------------------------------ speed
+
+
+def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8), dataset="spiral",
+                                 activation="tanh"):
+    """Visual updates per second of the Playground while it trains a 2-8-8-1 network, in this Python process.
+
+    One update is what play does for each frame: train `epochs_per_update` epochs in one jitted chunk, then
+    recompute what every view draws (the diagram with its 19 neuron tiles, the 64×64 output plane with 400
+    points, the loss curve, the numbers) and serialise every message as the kernel would send it. Painting in
+    the browser runs in another process, in parallel, and is not included (tests/browser/test_playground_browser.py
+    counts the updates that arrive in a real JupyterLab).
+
+    Returns {"updates_per_s", "median_ms", "train_ms", "draw_ms", "n", "epochs_per_update", "bytes_per_update",
+    "config"}.
+    """
+    from course_lib.widgets.bench import RecordingComm
+
+    config = PlaygroundConfig(dataset=dataset, hidden=tuple(hidden), activations=activation, noise=0.0)
+    # diagram_interval=0: every view, the diagram with its tiles included, is redrawn at every update (play itself
+    # redraws the diagram at most 10 times a second, so this is the slower, conservative case).
+    playground = Playground(config, epochs_per_update=epochs_per_update, diagram_interval=0)
+    views = [playground.diagram, playground.plane, playground.curve, playground.clock]
+    comms = [RecordingComm() for _ in views]
+    for view, comm in zip(views, comms):
+        view.comm = comm
+    playground.clock.running = True
+    for _ in range(3):                      # compile and warm up
+        playground._on_clock_message(None, {"type": "tick", "frame": playground.clock.frame + 1}, [])
+    playground.timings = {"train_ms": [], "draw_ms": []}
+    bytes_before = sum(c.bytes for c in comms)
+    durations = []
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        begin = time.perf_counter()
+        playground._on_clock_message(None, {"type": "tick", "frame": playground.clock.frame + 1}, [])
+        durations.append(time.perf_counter() - begin)
+    elapsed = time.perf_counter() - start
+    playground.clock.running = False
+    n = len(durations)
+    result = {
+        "updates_per_s": round(n / elapsed, 1),
+        "median_ms": round(1000 * statistics.median(durations), 2),
+        "train_ms": round(statistics.median(playground.timings["train_ms"]), 2),
+        "draw_ms": round(statistics.median(playground.timings["draw_ms"]), 2),
+        "n": n,
+        "epochs_per_update": epochs_per_update,
+        "bytes_per_update": (sum(c.bytes for c in comms) - bytes_before) // max(n, 1),
+        "epochs_trained": playground.state.epoch,
+        "config": (f"Playground, network [2, {', '.join(map(str, hidden))}, 1] {activation}, {dataset} "
+                   f"({config.n_train} training points, batch {config.batch_size}), diagram with neuron tiles "
+                   f"{playground.diagram._resolution}² redrawn every update, plane 64², loss curve; kernel side, "
+                   "messages serialised"),
+    }
+    for view in views:
+        view.comm = None
+    return result
+
+
+__all__ = ["Playground", "PlaygroundDiagram", "PlaygroundPlane", "PlaygroundClock", "playground_diagram",
+           "playground_plane", "feature_grids", "feature_tiles", "loss_curves", "plane_extent_for",
+           "benchmark_updates_per_second"]
