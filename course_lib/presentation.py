@@ -3,7 +3,7 @@
 One switch changes both: matplotlib gets large fonts, thick lines and a high-contrast, colour-blind-safe colour
 cycle (Okabe–Ito, with a different line style for each colour so lines stay apart when a projector washes the
 colours out), and the course's widgets get the PRESENTATION style (bigger text, thicker edges and nodes,
-black text). `off()` puts back exactly what was there before.
+black text: course_lib.widgets.style.get_style() asks `is_on()`). `off()` puts back exactly what was there before.
 
 >>> import matplotlib
 >>> from course_lib import presentation
@@ -23,11 +23,11 @@ Only for some cells:
 Figures and widgets made *after* the switch follow it; re-run a cell to redraw one made before.
 
 From the shell: start JupyterLab with the environment variable COURSE_PRESENTATION=1 (`COURSE_PRESENTATION=1 make
-lab`). Presentation mode then switches on the first time this module or course_lib.widgets is imported; every
-notebook's first code cell imports it when the variable is set.
+lab`). Presentation mode then switches on the first time this module is imported (course_lib.widgets imports it,
+and so does every notebook's first code cell when the variable is set).
 
-State: matplotlib's own rcParams, the widgets' default style (course_lib.widgets.style.use_style), and one flag,
-`is_on()`, which holds what `off()` restores.
+State: matplotlib's own rcParams, and one flag, `is_on()`, which holds the rcParams values that `off()` restores.
+This module does not import the widgets; the widgets' style module reads the flag.
 """
 import contextlib
 import os
@@ -64,8 +64,8 @@ RC = {
     "legend.framealpha": 1.0,
 }
 
-# What `off()` restores: None while presentation mode is off, else (the rcParams values it replaced, the widget
-# style that was the default). This is the module's one flag.
+# What `off()` restores: None while presentation mode is off, else the rcParams values that `on()` replaced.
+# This is the module's one flag.
 _saved = None
 
 
@@ -87,12 +87,10 @@ def on():
         return
     import matplotlib
 
-    from course_lib.widgets import style
-
     changes = _rc()
     before = {key: matplotlib.rcParams[key] for key in changes}
     matplotlib.rcParams.update(changes)
-    _saved = (before, style.use_style(style.PRESENTATION))
+    _saved = before
 
 
 def off():
@@ -102,11 +100,7 @@ def off():
         return
     import matplotlib
 
-    from course_lib.widgets import style
-
-    before, previous_style = _saved
-    matplotlib.rcParams.update(before)
-    style.use_style(previous_style)
+    matplotlib.rcParams.update(_saved)
     _saved = None
 
 

@@ -25,10 +25,12 @@ The presentation mode swaps the whole look at once (course_lib.presentation.on()
 18
 >>> _ = use_style(previous)
 """
-import os
 from dataclasses import asdict, dataclass, field, replace as dataclass_replace
 
 import numpy as np
+
+# Presentation mode (course_lib.presentation.on(), or COURSE_PRESENTATION=1 when it is first imported, here).
+from course_lib import presentation
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -97,7 +99,7 @@ class Style:
 
 DEFAULT = Style()
 # For a projector: bigger text, thicker lines and nodes, black text (more contrast), the same colour-blind-safe
-# colours. course_lib.presentation.on() makes it the default, with matching matplotlib settings.
+# colours. It is the default while course_lib.presentation is on (with matching matplotlib settings).
 PRESENTATION = DEFAULT.replace(name="presentation", font_size=18, line_scale=1.6, edge_width=(1.0, 10.0),
                                node_radius=21.0, point_radius=5.0, tile_size=46, text="#000000", muted="#444444")
 STYLES = {"default": DEFAULT, "presentation": PRESENTATION}
@@ -106,9 +108,10 @@ _current = {"style": DEFAULT}
 
 
 def get_style(style=None):
-    """The Style to use: `style` itself, a named one ("default", "presentation"), or the current default."""
+    """The Style to use: `style` itself, a named one ("default", "presentation"), or the current default, which is
+    PRESENTATION while presentation mode is on (course_lib.presentation)."""
     if style is None:
-        return _current["style"]
+        return PRESENTATION if presentation.is_on() else _current["style"]
     if isinstance(style, Style):
         return style
     if isinstance(style, str) and style in STYLES:
@@ -117,7 +120,8 @@ def get_style(style=None):
 
 
 def use_style(style):
-    """Make `style` (a Style or a name) the default for widgets created from now on; returns the previous one."""
+    """Make `style` (a Style or a name) the default for widgets created from now on; returns the previous one.
+    (While presentation mode is on, PRESENTATION is used instead, until it is switched off.)"""
     previous = _current["style"]
     _current["style"] = get_style(style)
     return previous
@@ -182,9 +186,3 @@ def class_rgba(classes, confidence, n_classes, style=None):
     classes = np.clip(np.asarray(classes, dtype=int), 0, len(palette) - 1)
     rgb = neutral + strength * (palette[classes] - neutral)
     return _with_alpha(rgb, finite)
-
-
-# COURSE_PRESENTATION=1 in the environment: importing course_lib.presentation switches presentation mode on (for
-# matplotlib and for this style), so a notebook that only uses widgets follows the variable too.
-if os.environ.get("COURSE_PRESENTATION"):
-    import course_lib.presentation  # noqa: E402,F401
