@@ -23,7 +23,10 @@ RECORDED_PACKAGES = ("course_lib", "jax", "jaxlib", "numpy", "flax", "optax", "t
                      "threadpoolctl", "anywidget", "ipywidgets", "nbval", "pytest")
 # Environment variables that change how many threads the libraries use, or what "cold" means for JAX.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "XLA_FLAGS",
-                    "JAX_PLATFORMS", "JAX_ENABLE_X64", "JAX_COMPILATION_CACHE_DIR")
+                    "JAX_PLATFORMS", "JAX_ENABLE_X64", "JAX_COMPILATION_CACHE_DIR", "COURSE_LIB_COMPILATION_CACHE")
+# course_lib keeps fit's compiled programs in JAX's persistent compilation cache (course_lib/training.py);
+# the benchmark points it at directories of its own, so that "cache filled" and "empty cache" mean this run.
+CACHE_VARIABLE = "COURSE_LIB_COMPILATION_CACHE"
 
 
 def summarize(values):
@@ -191,9 +194,9 @@ class Worker:
     request and returns the reply. A worker that is not installed answers ready() with `unavailable`.
     """
 
-    def __init__(self, implementation, data_dir, log_dir):
+    def __init__(self, implementation, data_dir, log_dir, environment=None):
         self.implementation = implementation
-        environment = dict(os.environ)
+        environment = {**os.environ, **(environment or {})}
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), environment.get("PYTHONPATH")]))
         self.log_path = Path(log_dir) / f"{implementation}.{id(self)}.log"
         self._log = open(self.log_path, "w")
@@ -259,9 +262,10 @@ def start_workers(implementations, data_dir, log_dir):
     return running, missing
 
 
-def run_json_module(module, *arguments, timeout=300):
-    """Run `python -m MODULE ARGUMENTS` in a fresh interpreter and parse the JSON its last stdout line holds."""
-    environment = dict(os.environ)
+def run_json_module(module, *arguments, timeout=300, environment=None):
+    """Run `python -m MODULE ARGUMENTS` in a fresh interpreter (os.environ updated with `environment`) and
+    parse the JSON its last stdout line holds."""
+    environment = {**os.environ, **(environment or {})}
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), environment.get("PYTHONPATH")]))
     environment.setdefault("MPLBACKEND", "Agg")
     completed = subprocess.run([sys.executable, "-m", module, *arguments], cwd=REPO, env=environment,

@@ -14,6 +14,7 @@ Sections (see the module of each):
 import argparse
 import datetime
 import json
+import os
 import sys
 import tempfile
 import time
@@ -72,7 +73,7 @@ def thread_summary(threads):
     return "; ".join(parts) + f". Thread variables set: {set_variables or 'none'}."
 
 
-def run_worker_sections(args, results, data_dir, log_dir):
+def run_worker_sections(args, results, data_dir, log_dir, cache_root):
     needed = list(args.implementations)
     if "wide_mlp" in args.sections and wide_mlp.CEILING_WORKER not in needed:
         needed.append(wide_mlp.CEILING_WORKER)     # measures the matmul ceiling
@@ -97,15 +98,51 @@ def run_worker_sections(args, results, data_dir, log_dir):
             worker.close()
     if "digits" in args.sections:
         # After the warm workers are gone, so that nothing else of ours holds memory or threads.
-        digits.cold_runs(results["sections"]["digits"], data_dir, log_dir, args.cold_repeats)
+        digits.cold_runs(results["sections"]["digits"], data_dir, log_dir, args.cold_repeats, cache_root)
         print("digits: cold runs done", flush=True)
 
 
-def run_cold_start(repeats):
-    measured = [harness.run_json_module("bench.cold_start") for _ in range(repeats)]
+def run_cold_start(repeats, cache_root):
+    """Fresh interpreters, each with a new, empty compilation cache for course_lib; then, for the first fit
+    only, a second fresh interpreter that finds the cache the first one filled."""
+    measured, cached = [], []
+    for i in range(repeats):
+        environment = {harness.CACHE_VARIABLE: str(Path(cache_root) / f"cold-start-{i}")}
+        measured.append(harness.run_json_module("bench.cold_start", environment=environment))
+        cached.append(harness.run_json_module("bench.cold_start", environment=environment))
     section = {key: harness.summarize([m[key] for m in measured]) for key in measured[0]}
+    section["first_fit_cache_filled"] = harness.summarize([m["first_fit"] for m in cached])
     section["repeats"] = repeats
     return section
+
+
+def run_sections(args, results, cache_root):
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
+        data_dir, log_dir = Path(tmp) / "data", Path(tmp) / "logs"
+        data_dir.mkdir()
+        log_dir.mkdir()
+        if {"digits", "wide_mlp"} & set(args.sections):
+            bench_data.save(data_dir / "digits.npz", bench_data.digits(), bench_data.initial_params(bench_data.DIGITS_SIZES))
+            bench_data.save(data_dir / "wide.npz", bench_data.wide(1024 if args.quick else 4096),
+                            bench_data.initial_params(bench_data.WIDE_SIZES))
+            run_worker_sections(args, results, data_dir, log_dir, cache_root)
+    if "widgets" in args.sections:
+        try:
+            # Widget updates to time, then seconds of Playground training to count updates over.
+            results["sections"]["widgets"] = harness.run_json_module("bench.widget_latency", *(
+                ("10", "1") if args.quick else ("50", "3")))
+        except harness.WorkerError as error:
+            results["sections"]["widgets"] = {"widget_update": {"status": "failed", "why": str(error)},
+                                              "playground": {"status": "failed", "why": str(error)}}
+        print("widgets: done", flush=True)
+    if "cold_start" in args.sections:
+        results["sections"]["cold_start"] = run_cold_start(args.cold_repeats, cache_root)
+        print("cold_start: done", flush=True)
+    if "notebooks" in args.sections:
+        # The course as a first run on a machine: course_lib's compilation cache starts empty.
+        results["sections"]["notebooks"] = notebooks.run(
+            environment={harness.CACHE_VARIABLE: str(cache_root / "notebooks")})
+        print("notebooks: done", flush=True)
 
 
 def main(argv=None):
@@ -118,30 +155,23 @@ def main(argv=None):
                         "options": {"quick": args.quick, "repeats": args.repeats, "cold_repeats": args.cold_repeats,
                                     "sections": args.sections, "implementations": args.implementations}},
                "sections": {}}
-    with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
-        data_dir, log_dir = Path(tmp) / "data", Path(tmp) / "logs"
-        data_dir.mkdir()
-        log_dir.mkdir()
-        if {"digits", "wide_mlp"} & set(args.sections):
-            bench_data.save(data_dir / "digits.npz", bench_data.digits(), bench_data.initial_params(bench_data.DIGITS_SIZES))
-            bench_data.save(data_dir / "wide.npz", bench_data.wide(1024 if args.quick else 4096),
-                            bench_data.initial_params(bench_data.WIDE_SIZES))
-            run_worker_sections(args, results, data_dir, log_dir)
-    if "widgets" in args.sections:
-        try:
-            results["sections"]["widgets"] = harness.run_json_module("bench.widget_latency", "10" if args.quick else "50")
-        except harness.WorkerError as error:
-            results["sections"]["widgets"] = {"widget_update": {"status": "failed", "why": str(error)},
-                                              "playground": {"status": "failed", "why": str(error)}}
-        print("widgets: done", flush=True)
-    if "cold_start" in args.sections:
-        results["sections"]["cold_start"] = run_cold_start(args.cold_repeats)
-        print("cold_start: done", flush=True)
-    if "notebooks" in args.sections:
-        results["sections"]["notebooks"] = notebooks.run()
-        print("notebooks: done", flush=True)
+    # course_lib's persistent compilation cache (course_lib/training.py) lives in this run's own directories,
+    # never in the user's ~/.cache: the warm workers fill `filled`, cold runs choose filled or empty.
+    caches = tempfile.TemporaryDirectory(prefix="course-bench-caches-")
+    cache_root = Path(caches.name)
+    previous_cache_setting = os.environ.get(harness.CACHE_VARIABLE)
+    os.environ[harness.CACHE_VARIABLE] = str(cache_root / "filled")
+    try:
+        run_sections(args, results, cache_root)
+    finally:
+        if previous_cache_setting is None:
+            os.environ.pop(harness.CACHE_VARIABLE, None)
+        else:
+            os.environ[harness.CACHE_VARIABLE] = previous_cache_setting
+        caches.cleanup()
 
     meta = results["meta"]
+
     meta["load_average_end"] = harness.load_average()
     meta["finished"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     meta["duration_s"] = time.perf_counter() - started

@@ -105,6 +105,18 @@ def test_notebook_times_are_added_up_per_notebook():
         "solutions/01_x.ipynb": {"seconds": 3.0, "cells": 2, "failed": 1}}
 
 
+def test_playground_rate_is_measured_or_said_to_be_missing():
+    from bench import widget_latency
+
+    result = widget_latency.playground_rate(0.3)
+    assert result["status"] in ("measured", "not available yet")
+    if result["status"] == "measured":
+        assert result["updates_per_s"] > 0 and result["n"] >= 1 and result["seconds"] == 0.3
+        assert result["epochs_per_update"] >= 1 and result["bytes_per_update"] > 0
+    else:
+        assert result["why"]
+
+
 def test_a_target_without_a_measurement_is_not_met():
     results = {"sections": {}, "meta": {}}
     assert all(t["met"] is None for t in report.targets(results))
@@ -129,7 +141,9 @@ def test_quick_run_writes_every_section_of_the_results(tmp_path):
         implementations = results["sections"]["digits"]["configs"][config]["implementations"]
         course = implementations["course_lib.fit"]
         assert course["samples_per_s"]["median"] > 0
-        assert {"epochs_to_target", "best_test_accuracy", "time_to_target_warm_s", "time_to_target_cold_s"} <= set(course)
+        assert {"epochs_to_target", "best_test_accuracy", "time_to_target_warm_s", "time_to_target_cold_s",
+                "time_to_target_cold_cached_s"} <= set(course)
+        assert course["time_to_target_cold_cached_s"]["n"] == 1
         assert "samples_per_s" in implementations["numpy_1thread"]["course_speedup"]
 
     wide = results["sections"]["wide_mlp"]
@@ -139,8 +153,13 @@ def test_quick_run_writes_every_section_of_the_results(tmp_path):
     assert results["sections"]["widgets"]["widget_update"]["status"] in ("measured", "not available yet")
     assert results["sections"]["widgets"]["playground"]["status"] in ("measured", "not available yet")
     assert results["sections"]["cold_start"]["import_course_lib"]["n"] == 1
+    assert results["sections"]["cold_start"]["first_fit_cache_filled"]["n"] == 1
+    # The run's compilation caches are its own: set for the workers, gone afterwards, never the user's.
+    cache_setting = meta["threads"]["course_lib.fit"]["environment"]["COURSE_LIB_COMPILATION_CACHE"]
+    assert cache_setting and "course-bench-caches-" in cache_setting and not Path(cache_setting).exists()
 
     names = [t["name"] for t in results["targets"]]
     assert any("import course_lib" in n for n in names) and any("wide MLP" in n for n in names)
+    assert any("empty compilation cache" in n for n in names) and any("cache filled" in n for n in names)
     text = (tmp_path / "results.md").read_text()
     assert "## Targets" in text and "## 1. Digits" in text and "## 2. Wide MLP" in text
