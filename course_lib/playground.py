@@ -434,10 +434,12 @@ def regenerate(state):
 def _compiled_chunk(activations, loss, optimizer_name, l1, l2, classification):
     """The jitted program that trains a chunk of epochs and measures the losses after each (built once per setting).
 
-    It gets the batches of every epoch of the chunk as indices, shape (n_epochs, n_batches, batch_size), drawn on
-    the host by `epoch_order`, and takes one optimizer step per batch. `jax.lax.scan` runs the steps and the epochs
-    inside one compiled program. (Shuffling inside the program, with jax.random.permutation, made each compilation
-    about three times slower, and a compilation is what a student waits for after changing the network.)
+    It gets the batches of every epoch slot of the chunk as indices, shape (n_slots, n_batches, batch_size), drawn
+    on the host by `epoch_order`, and runs the first `n_epochs` slots: one optimizer step per batch, then the
+    losses. `jax.lax.scan` runs the steps and the epochs inside one compiled program; the slots after `n_epochs`
+    are skipped (`jax.lax.cond`). So one compilation serves a step (1 epoch), play (a few per update) and
+    `train` (CHUNK_SLOTS), and a compilation is what a student waits for after changing the network. (Shuffling
+    inside the program, with jax.random.permutation, made each compilation about 1.5 times slower.)
     """
     penalised = jax.grad(lambda params, x, y: loss_value(params, x, y, activation=activations, loss=loss,
                                                          l1=l1, l2=l2))
@@ -449,7 +451,7 @@ def _compiled_chunk(activations, loss, optimizer_name, l1, l2, classification):
             metrics[f"{prefix}_accuracy"] = jnp.mean((logits > 0) == (y > 0.5))
         return metrics
 
-    def chunk(params, opt_state, learning_rate, x, y, x_test, y_test, batches_per_epoch):
+    def chunk(params, opt_state, learning_rate, x, y, x_test, y_test, batches_per_slot, n_epochs):
         optimizer = get_optimizer(optimizer_name, learning_rate)
 
         def step(carry, batch):
@@ -457,12 +459,20 @@ def _compiled_chunk(activations, loss, optimizer_name, l1, l2, classification):
             grads = penalised(params, x[batch], y[batch])
             return optimizer.update(params, grads, opt_state), None
 
-        def epoch(carry, batches):
+        def train_epoch(carry, batches):
             carry, _ = jax.lax.scan(step, carry, batches)
             params = carry[0]
             return carry, {**measure(params, x, y, "train"), **measure(params, x_test, y_test, "test")}
 
-        (params, opt_state), metrics = jax.lax.scan(epoch, (params, opt_state), batches_per_epoch)
+        def skip_epoch(carry, batches):
+            return carry, jax.tree.map(jnp.zeros_like, jax.eval_shape(train_epoch, carry, batches)[1])
+
+        def slot(carry, inputs):
+            number, batches = inputs
+            return jax.lax.cond(number < n_epochs, train_epoch, skip_epoch, carry, batches)
+
+        slots = jnp.arange(batches_per_slot.shape[0])
+        (params, opt_state), metrics = jax.lax.scan(slot, (params, opt_state), (slots, batches_per_slot))
         return params, opt_state, metrics
 
     return jax.jit(chunk)
@@ -499,28 +509,38 @@ def epoch_order(config, epoch):
     return np.random.default_rng([config.init_seed, 1, epoch]).permutation(config.n_train)
 
 
+CHUNK_SLOTS = 25    # epochs one compiled chunk holds; a longer chunk rounds up to a multiple of it
+
+
 def _batches(config, first_epoch, n_epochs):
+    """The batch indices of epochs first_epoch + 1 ... + n_epochs, padded with copies of the first to a whole
+    number of CHUNK_SLOTS (the padding is never trained on): shape (n_slots, n_batches, batch_size)."""
     n_batches = config.n_train // config.batch_size
     orders = [epoch_order(config, epoch)[: n_batches * config.batch_size]
               for epoch in range(first_epoch + 1, first_epoch + n_epochs + 1)]
-    return np.stack(orders).reshape(n_epochs, n_batches, config.batch_size).astype(np.int32)
+    n_slots = -(-n_epochs // CHUNK_SLOTS) * CHUNK_SLOTS
+    orders += [orders[0]] * (n_slots - n_epochs)
+    return np.stack(orders).reshape(n_slots, n_batches, config.batch_size).astype(np.int32)
 
 
 def train_chunk(params, opt_state, config, n_epochs, first_epoch=0):
     """Train `n_epochs` epochs in one jitted call. Returns (params, opt_state, metrics), where metrics holds one
-    value per epoch for "train_loss", "test_loss" (and the accuracies for classification), as JAX arrays.
+    value per epoch for "train_loss", "test_loss" (and the accuracies for classification), as NumPy arrays.
 
     The shuffling of epoch e depends only on (init_seed, e) (`epoch_order`), so 10 chunks of 1 epoch give the same
-    weights as one chunk of 10. Compiled once per (activations, loss, optimizer, penalty) and array shapes.
+    weights as one chunk of 10. Compiled once per (activations, loss, optimizer, penalty) and array shapes, for
+    any n_epochs up to CHUNK_SLOTS.
     """
     x, y, x_test, y_test = training_arrays(config)
     run = _compiled_chunk(config.activations, config.loss, config.optimizer, float(config.l1), float(config.l2),
                           config.task == "classification")
-    return run(params, opt_state, jnp.float32(config.learning_rate), x, y, x_test, y_test,
-               _batches(config, int(first_epoch), int(n_epochs)))
+    n_epochs = int(n_epochs)
+    params, opt_state, metrics = run(params, opt_state, jnp.float32(config.learning_rate), x, y, x_test, y_test,
+                                     _batches(config, int(first_epoch), n_epochs), jnp.int32(n_epochs))
+    return params, opt_state, {name: values[:n_epochs] for name, values in jax.device_get(metrics).items()}
 
 
-DEFAULT_CHUNK = 25
+DEFAULT_CHUNK = CHUNK_SLOTS
 
 
 def train(state, epochs, chunk=DEFAULT_CHUNK):
@@ -539,7 +559,6 @@ def train(state, epochs, chunk=DEFAULT_CHUNK):
 
 def _advance(state, n_epochs):
     params, opt_state, metrics = train_chunk(state.params, state.opt_state, state.config, n_epochs, state.epoch)
-    metrics = jax.device_get(metrics)
     history = {name: list(values) for name, values in state.history.items()}
     history["epoch"] += list(range(state.epoch + 1, state.epoch + n_epochs + 1))
     for name, values in metrics.items():
