@@ -182,17 +182,8 @@ def test_the_checks_fail_on_a_notebook_that_misses_the_standard(tmp_path):
         test_student_notebook_has_no_solution_left(path)
 
 
-# Notebook 10 was still being written (not committed) when the launch cells were added to the others. Once it is
-# committed, run `python -m course_lib.publish links solutions/10_playground.ipynb` and take it out of this set:
-# until then its test is an expected failure, and a strict one, so it fails as XPASS once the cells are there.
-LAUNCH_CELLS_PENDING = {"10_playground.ipynb"}
-
-
 def launch_params():
-    return pytest.mark.parametrize("path", [
-        pytest.param(path, marks=pytest.mark.xfail(strict=True, reason="launch cells not added yet"))
-        if path.name in LAUNCH_CELLS_PENDING else path for path in ALL_NOTEBOOKS],
-        ids=lambda path: f"{path.parent.name}/{path.name}")
+    return pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda path: f"{path.parent.name}/{path.name}")
 
 
 @launch_params()
