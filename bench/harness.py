@@ -58,23 +58,38 @@ def timed(function, *args, **kwargs):
     return time.perf_counter() - start, result
 
 
-def interleave(workers, request_for, repeats, budget_s=None, min_repeats=3):
+# Pause before each measurement: after a call, OpenBLAS's threads busy-wait for a while (its THREAD_TIMEOUT,
+# about 0.1 s) and OpenMP's spin too, so on two cores the next worker can share them with the previous one's
+# spinning threads. With a fixed order and no pause, course_lib.fit (first in every round, right after
+# scikit-learn) measured 0.50-0.90x jax_scan at batch 64 and two-thread NumPy 1-29k samples/s, while
+# course_lib.fit and jax_scan in one process, interleaved, are within 1-3% of each other; with the pause and
+# the rotating order: 0.75-1.31x (median 0.92x) and NumPy 152-184k (a quieter machine, too).
+SETTLE_S = 0.15
+
+
+def interleave(workers, request_for, repeats, budget_s=None, min_repeats=3, settle_s=SETTLE_S):
     """Send each worker its request, round after round, so noise from the shared machine hits all alike.
 
     request_for(name) gives the request for that worker (None: skip it). A worker that has spent more than
     budget_s seconds and answered min_repeats times sits out the remaining rounds (None in its list).
+    Each round starts one worker later than the previous one (so no implementation always follows the same
+    one), and every measurement waits settle_s first (so the previous worker's threads have gone to sleep).
     Returns ({name: [reply or None, one per round]}, {name: error}).
     """
     replies = {name: [] for name in workers}
     errors, spent = {}, {name: 0.0 for name in workers}
-    for _ in range(repeats):
-        for name, worker in workers.items():
+    names = list(workers)
+    for round_number in range(repeats):
+        shift = round_number % len(names) if names else 0
+        for name in names[shift:] + names[:shift]:
+            worker = workers[name]
             done = sum(reply is not None for reply in replies[name])
             request = request_for(name)
             over_budget = budget_s is not None and spent[name] > budget_s and done >= min_repeats
             if name in errors or request is None or over_budget:
                 replies[name].append(None)
                 continue
+            time.sleep(settle_s)
             try:
                 reply = worker.call(**request)
             except Exception as error:  # noqa: BLE001 - one broken reference must not hide the others
