@@ -218,9 +218,10 @@ def test_static_html_export_draws_the_widgets(chromium, tmp_path, screenshot_dir
     """The exported HTML of an executed notebook draws the widgets from the saved state.
 
     An exported page loads require.js, @jupyter-widgets/html-manager and anywidget's front end from CDNs.
-    This machine has no network, so the test needs local copies: set COURSE_WIDGET_CDN_DIR to a folder with
-    require.js (npm requirejs), embed-amd.js (npm @jupyter-widgets/html-manager, dist/) and anywidget.js
-    (npm anywidget 0.11, dist/index.js). Without it the test is skipped.
+    This machine has no network, so the test serves local copies: those that `make install` puts in
+    vendor/node_modules (course_lib.publish.vendor_dir()), or, when COURSE_WIDGET_CDN_DIR is set, require.js,
+    embed-amd.js and anywidget.js from that folder. Without either it is skipped (it fails under
+    COURSE_REQUIRE_VENDOR=1, as in CI).
     """
     import os
     from pathlib import Path
@@ -229,10 +230,22 @@ def test_static_html_export_draws_the_widgets(chromium, tmp_path, screenshot_dir
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
 
+    from course_lib.publish import vendor_dir
+
     cdn = os.environ.get("COURSE_WIDGET_CDN_DIR")
-    files = {"require": "require.js", "html-manager": "embed-amd.js", "anywidget": "anywidget.js"}
-    if not cdn or not all((Path(cdn) / name).is_file() for name in files.values()):
-        pytest.skip("set COURSE_WIDGET_CDN_DIR to local copies of " + ", ".join(files.values()))
+    if cdn:
+        files = {key: Path(cdn) / name for key, name in
+                 {"require": "require.js", "html-manager": "embed-amd.js", "anywidget": "anywidget.js"}.items()}
+    else:
+        files = {key: vendor_dir() / name for key, name in
+                 {"require": "requirejs/require.js", "html-manager": "@jupyter-widgets/html-manager/dist/embed-amd.js",
+                  "anywidget": "anywidget/dist/index.js"}.items()}
+    missing = [str(path) for path in files.values() if not path.is_file()]
+    if missing:
+        message = f"no local copies of {', '.join(missing)}: run `make install` (npm) or set COURSE_WIDGET_CDN_DIR"
+        if os.environ.get("COURSE_REQUIRE_VENDOR"):
+            pytest.fail(message)
+        pytest.skip(message)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "from course_lib import datasets, init_mlp, widgets\n"
         "params = init_mlp([2, 4, 1], seed=0)\n"
@@ -250,7 +263,7 @@ def test_static_html_export_draws_the_widgets(chromium, tmp_path, screenshot_dir
             return route.continue_()
         for key, name in files.items():
             if key in url and url.endswith(".js"):
-                return route.fulfill(path=str(Path(cdn) / name), content_type="application/javascript")
+                return route.fulfill(path=str(name), content_type="application/javascript")
         return route.abort()
 
     page = chromium.new_page()
