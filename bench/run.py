@@ -7,7 +7,7 @@ Sections (see the module of each):
   4. cold_start  bench/cold_start.py      import course_lib, first fit
   5. notebooks   bench/notebooks.py       every notebook under nbval, and the whole course
 
-    .venv/bin/python bench/run.py                       # everything (about 5 minutes)
+    .venv/bin/python bench/run.py                       # everything (8-10 minutes on the shared 2-core machine)
     .venv/bin/python bench/run.py --sections digits     # one section
     .venv/bin/python bench/run.py --quick --output-dir /tmp/bench   # tiny sizes, one repeat: a smoke test
 """
