@@ -360,6 +360,9 @@ def test_sanitize_matches_the_live_device_report():
 @pytest.mark.parametrize("first, second", [
     ("step took 0.123 s", "step took 0.0871 s"),
     ("12.3 ms per batch", "9.87 ms per batch"),
+    # a duration printed in a field: the padding depends on how long it took (notebooks 08 and 09)
+    (f"eager, per step: {0.123:8.3f} ms", f"eager, per step: {12345.678:8.3f} ms"),
+    (f"forest  training {0.5:7.2f} s", f"forest  training {1234.5:7.2f} s"),
     ("45 µs ± 2 µs per loop (mean ± std. dev. of 7 runs, 10,000 loops each)",
      "1.2 ms ± 30 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)"),
     ("jit: 12.3× faster", "jit: 8.1× faster"),
