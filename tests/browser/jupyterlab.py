@@ -36,6 +36,7 @@ running a notebook from ``solutions/`` in the browser leaves the file as it is.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -808,3 +809,32 @@ def type_slider_value(slider, value) -> None:
     readout.press("Control+A")
     readout.type(str(value))
     readout.press("Enter")
+
+
+# ------------------------------------------------------------------------------------ checks on what is drawn
+
+
+def wait_until(condition, timeout=30.0, message="condition"):
+    """Poll `condition()` until it is truthy; fail with `message` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {message}")
+        time.sleep(0.1)
+
+
+def pixels(canvas) -> str:
+    """A fingerprint of what a canvas shows (its PNG encoding)."""
+    return hashlib.sha1(canvas.evaluate("c => c.toDataURL()").encode()).hexdigest()
+
+
+def colours_used(canvas) -> int:
+    """How many distinct colours a canvas shows (sampled): a blank canvas has 1."""
+    return canvas.evaluate("""c => {
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < data.length; i += 4 * 7) seen.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
+        return seen.size; }""")

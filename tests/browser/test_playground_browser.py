@@ -6,34 +6,18 @@ waits each time until what is drawn changes: the pixels of the output plane, the
 epoch counter. It also counts how many updates per second arrive in the browser while playing, and saves
 screenshots (tests/browser/screenshots/, not committed) and the measured rate (playground_rate.json there).
 """
-import hashlib
 import json
 import time
 
 import pytest
 from playwright.sync_api import expect
 
+from .jupyterlab import pixels, wait_until
+
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "solutions/10_playground.ipynb"
 PLAYGROUND_CELL = "playground = Playground()"
-
-
-def wait_until(condition, timeout=30.0, message="condition"):
-    """Poll `condition()` until it is truthy; fail with `message` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {message}")
-        time.sleep(0.1)
-
-
-def pixels(canvas):
-    """A fingerprint of what a canvas shows (its PNG encoding)."""
-    return hashlib.sha1(canvas.evaluate("c => c.toDataURL()").encode()).hexdigest()
 
 
 def epoch_of(clock):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from course_lib import publish
 
-from .jupyterlab import REPO_ROOT
+from .jupyterlab import REPO_ROOT, colours_used
 
 pytestmark = pytest.mark.browser
 
@@ -62,14 +62,6 @@ def offline_page(chromium):
     page.remote, page.errors = remote, errors
     yield page
     context.close()
-
-
-def colours_used(canvas):
-    return canvas.evaluate("""c => {
-        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        const seen = new Set();
-        for (let i = 0; i < data.length; i += 4 * 7) seen.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
-        return seen.size; }""")
 
 
 GO_TO_SLIDE_OF = """selector => {

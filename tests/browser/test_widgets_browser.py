@@ -6,44 +6,16 @@ editor's slider and number box, checkboxes, ipywidgets sliders, the play button,
 until the drawing itself changes: the SVG's edge widths, or the pixels of a canvas. Screenshots go to
 tests/browser/screenshots/ (not committed).
 """
-import hashlib
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from .jupyterlab import nudge_slider, type_slider_value
+from .jupyterlab import colours_used, nudge_slider, pixels, type_slider_value, wait_until
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "tests/browser/fixtures/widgets_demo.ipynb"
 SETUP = "xor = datasets.load"
-
-
-def wait_until(condition, timeout=30.0, message="condition"):
-    """Poll `condition()` until it is truthy; fail with `message` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {message}")
-        time.sleep(0.1)
-
-
-def pixels(canvas):
-    """A fingerprint of what a canvas shows (its PNG encoding)."""
-    return hashlib.sha1(canvas.evaluate("c => c.toDataURL()").encode()).hexdigest()
-
-
-def colours_used(canvas):
-    """How many distinct colours a canvas shows (sampled): a blank canvas has 1."""
-    return canvas.evaluate("""c => {
-        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        const seen = new Set();
-        for (let i = 0; i < data.length; i += 4 * 7) seen.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
-        return seen.size; }""")
 
 
 def edge_widths(svg):
