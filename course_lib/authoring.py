@@ -435,9 +435,8 @@ def add_launch_cells(nb, name, repository=None):
     if executed:
         setup.execution_count = 1
         counted = [cell for cell in cells if cell.cell_type == "code" and cell.execution_count is not None]
-        first = min(cell.execution_count for cell in counted)
+        shift = 2 - min(cell.execution_count for cell in counted)   # the first code cell after the setup cell gets 2
         for cell in counted:
-            shift = 2 - first    # the first code cell after the setup cell gets count 2
             cell.execution_count += shift
             for output in cell.outputs:
                 if output.get("execution_count") is not None:

@@ -444,6 +444,9 @@ def _compiled_chunk(activations, loss, optimizer_name, l1, l2, classification):
     penalised = jax.grad(lambda params, x, y: loss_value(params, x, y, activation=activations, loss=loss,
                                                          l1=l1, l2=l2))
 
+    metric_names = [f"{prefix}_{what}" for prefix in ("train", "test")
+                    for what in (("loss", "accuracy") if classification else ("loss",))]
+
     def measure(params, x, y, prefix):
         metrics = {f"{prefix}_loss": loss_value(params, x, y, activation=activations, loss=loss)}
         if classification:
@@ -465,7 +468,7 @@ def _compiled_chunk(activations, loss, optimizer_name, l1, l2, classification):
             return carry, {**measure(params, x, y, "train"), **measure(params, x_test, y_test, "test")}
 
         def skip_epoch(carry, batches):
-            return carry, jax.tree.map(jnp.zeros_like, jax.eval_shape(train_epoch, carry, batches)[1])
+            return carry, {name: jnp.zeros((), jnp.float32) for name in metric_names}
 
         def slot(carry, inputs):
             number, batches = inputs
