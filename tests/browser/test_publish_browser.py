@@ -64,6 +64,12 @@ def offline_page(chromium):
     context.close()
 
 
+def assert_stayed_offline(page, what):
+    """Nothing the page (`what`: "the deck", "the site page") loaded came from the network, and no script failed."""
+    assert page.remote == [], f"{what} asked the network for {page.remote}"
+    assert page.errors == [], f"page errors on {what}: {page.errors}"
+
+
 GO_TO_SLIDE_OF = """selector => {
     // Show the slide (reveal.js indices h/v in the URL hash) holding the first element matching `selector`.
     const inner = document.querySelector(selector).closest('section');
@@ -111,8 +117,7 @@ def test_deck_shows_title_code_and_figure_offline(built, offline_page, screensho
 
     page.keyboard.press("ArrowRight")                                          # the keys move on
     page.wait_for_function(f"() => !['#/{h}/{v}', '#/{h}'].includes(location.hash)")
-    assert page.remote == [], f"the deck asked the network for {page.remote}"
-    assert page.errors == [], f"page errors: {page.errors}"
+    assert_stayed_offline(page, "the deck")
 
 
 def test_deck_draws_the_network_diagram_widget(built, offline_page, screenshot_dir):
@@ -126,7 +131,7 @@ def test_deck_draws_the_network_diagram_widget(built, offline_page, screenshot_d
     time.sleep(0.5)
     assert svg.locator(".edge-line").count() == 3 * 4 + 4 * 4 * 2 + 4 * 3
     page.screenshot(path=str(screenshot_dir / "publish_deck_widget.png"))
-    assert page.remote == [] and page.errors == []
+    assert_stayed_offline(page, "the deck")
 
 
 def test_site_page_draws_the_widgets_offline(built, offline_page, screenshot_dir):
@@ -143,8 +148,7 @@ def test_site_page_draws_the_widgets_offline(built, offline_page, screenshot_dir
     time.sleep(0.5)
     svg.locator("xpath=ancestor::div[contains(@class, 'jp-Cell')][1]").screenshot(
         path=str(screenshot_dir / "publish_site_widget.png"))
-    assert page.remote == [], f"the site page asked the network for {page.remote}"
-    assert page.errors == [], f"page errors: {page.errors}"
+    assert_stayed_offline(page, "the site page")
 
 
 def test_site_page_draws_the_training_replay_with_its_icons(built, offline_page, screenshot_dir):
@@ -163,8 +167,7 @@ def test_site_page_draws_the_training_replay_with_its_icons(built, offline_page,
     time.sleep(0.5)
     play.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')][1]").screenshot(
         path=str(screenshot_dir / "publish_site_replay.png"))
-    assert page.remote == [], f"the site page asked the network for {page.remote}"
-    assert page.errors == [], f"page errors: {page.errors}"
+    assert_stayed_offline(page, "the site page")
 
 
 def test_site_index_links_every_page(built, offline_page, screenshot_dir):
@@ -181,4 +184,4 @@ def test_site_index_links_every_page(built, offline_page, screenshot_dir):
     student = (built / "site" / "notebooks" / "02_forward_propagation.html").as_uri()
     page.goto(student)
     expect(page.locator("text=YOUR CODE HERE").first).to_be_attached()
-    assert page.remote == [] and page.errors == []
+    assert_stayed_offline(page, "the index page")
