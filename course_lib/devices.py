@@ -238,26 +238,26 @@ def where(tree):
 # --- data-parallel training ----------------------------------------------------------------------------------
 
 def batch_order(n, batch_size, epochs, seed=0):
-    """The mini-batches of every epoch, as example indices of shape (epochs, batches, batch_size).
+    """The mini-batches of epochs 1 ... `epochs`, as example indices of shape (epochs, batches, batch_size).
 
-    Each epoch is a fresh shuffle of the n examples cut into batches; the last n % batch_size examples of the
-    shuffle sit that epoch out. Every run with the same seed sees the same batches in the same order, whatever
-    the number of devices, and it is the order `course_lib.fit` uses with the same seed.
+    Each epoch is `course_lib.training.batch_order(n, batch_size, epoch, seed)`, the order every course_lib
+    trainer uses: the same seed gives the same batches as `fit`, whatever the number of devices.
 
     >>> batch_order(10, 4, epochs=2).shape
     (2, 2, 4)
     """
-    rng = np.random.default_rng(seed)
-    n_batches = n // batch_size
-    return np.stack([rng.permutation(n)[: n_batches * batch_size].reshape(n_batches, batch_size)
-                     for _ in range(epochs)])
+    from course_lib.training import batch_order as epoch_batches
+
+    return np.stack([epoch_batches(n, batch_size, epoch, seed) for epoch in range(1, epochs + 1)])
 
 
-def _check_inputs(params, x, y, batch_size, devices):
+def _check_inputs(params, x, y, batch_size, devices, epochs):
     from course_lib.network import check_shapes
 
     if not devices:
         raise ValueError("devices is empty: give at least one device, e.g. devices=jax.devices()[:1].")
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be a whole number >= 1 (passes over the data); got {epochs!r}.")
     check_shapes(params, x)
     n = x.shape[0]
     if y.shape[0] != n:
@@ -269,15 +269,6 @@ def _check_inputs(params, x, y, batch_size, devices):
                          f"({len(devices)}) so each device gets the same share.")
 
 
-def _diverged(value, epoch, lr, params_before, history):
-    from course_lib.training import TrainingDiverged
-
-    message = (f"Training diverged: the loss became {value} at epoch {epoch} (learning rate {lr:g}). "
-               f"The steps are too large and overshoot; try a smaller learning rate, e.g. lr={lr / 10:g}.")
-    history["diverged"] = message
-    return TrainingDiverged(message, epoch, params_before, history)
-
-
 def data_parallel_fit(params, x, y, *, epochs, lr, batch_size, activation="relu", loss="cross_entropy",
                       devices=None, seed=0):
     """Plain SGD where every global batch is split across `devices` (default: all of them).
@@ -285,13 +276,15 @@ def data_parallel_fit(params, x, y, *, epochs, lr, batch_size, activation="relu"
     The parameters are replicated (each device holds a full copy); the batch is sharded along its first axis
     (device k gets rows k·b/d to (k+1)·b/d). Each device computes the gradient on its share, XLA adds the
     shares up across devices (the loss is a mean over the *global* batch), and every copy takes the same step,
-    so the result equals one device working on the whole batch. With `devices=[one device]` this *is* the
-    one-device run; both use `batch_order(len(x), batch_size, epochs, seed)`, so they see the same batches.
+    so the result equals one device working on the whole batch. The step is `course_lib.training.train_step`
+    and the batches are `course_lib.training.batch_order`'s, so the result also equals `fit` with
+    `optimizer="sgd"` and the same seed (to float rounding).
 
     batch_size is the global batch: each of the d devices gets batch_size / d examples, so it must divide.
-    Returns (params, history, mesh): history["train_loss"] holds each epoch's mean batch loss (as `fit`),
-    mesh is the jax.sharding.Mesh used (mesh.devices lists the devices). A loss that becomes NaN or infinite
-    raises course_lib.TrainingDiverged.
+    Returns (params, history, mesh): history in the schema of every course_lib trainer ("epoch", "train_loss",
+    and "train_accuracy" for classification: means over the epoch's batches); mesh is the jax.sharding.Mesh
+    used (mesh.devices lists the devices). A loss that becomes NaN or infinite raises
+    course_lib.TrainingDiverged.
 
     >>> import jax, numpy as np
     >>> from course_lib import init_mlp
@@ -305,7 +298,10 @@ def data_parallel_fit(params, x, y, *, epochs, lr, batch_size, activation="relu"
     import jax
     from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-    from course_lib.losses import loss_value
+    from course_lib.losses import CLASSIFICATION_LOSSES
+    from course_lib.optimizers import sgd
+    from course_lib.training import (TrainingDiverged, TrainState, accuracy_from_outputs, batch_order as
+                                     epoch_batches, divergence_message, train_step)
 
     devices = list(jax.devices() if devices is None else devices)
     dtype = np.asarray(params[0]["W"]).dtype
@@ -314,40 +310,45 @@ def data_parallel_fit(params, x, y, *, epochs, lr, batch_size, activation="relu"
     # Integer class labels stay integers (int32, JAX's default); every other target is a float like x.
     y = y.astype(np.int32) if loss == "cross_entropy" and y.ndim == 1 else y.astype(dtype)
     batch_size = int(batch_size)
-    _check_inputs(params, x, y, batch_size, devices)
+    _check_inputs(params, x, y, batch_size, devices, epochs)
+    classification = loss in CLASSIFICATION_LOSSES
 
     mesh = Mesh(np.array(devices), axis_names=("data",))
     replicated = NamedSharding(mesh, PartitionSpec())          # a full copy on every device
     split_rows = NamedSharding(mesh, PartitionSpec("data"))    # axis 0 (the examples) cut along "data"
-    params = jax.device_put(params, replicated)
+    state = TrainState(jax.device_put(params, replicated), (), 0)
 
     @jax.jit
-    def train_step(params, x_batch, y_batch):
-        batch_loss, grads = jax.value_and_grad(loss_value)(params, x_batch, y_batch, activation, loss)
-        return jax.tree.map(lambda p, g: p - lr * g, params, grads), batch_loss
+    def step(state, x_batch, y_batch):
+        state, (batch_loss, outputs) = train_step(state, x_batch, y_batch, optimizer=sgd(lr), activation=activation,
+                                                  loss=loss)
+        return state, batch_loss, accuracy_from_outputs(outputs, y_batch) if classification else 0.0
 
-    history = {"epoch": [], "train_loss": []}
-    step = 0
-    for epoch, epoch_batches in enumerate(batch_order(len(x), batch_size, epochs, seed), start=1):
-        params_before = params
-        losses = []
-        for indices in epoch_batches:
+    history = {"epoch": [], "train_loss": []} | ({"train_accuracy": []} if classification else {})
+    steps = 0
+    for epoch in range(1, epochs + 1):
+        params_before = state.params
+        losses, accuracies = [], []
+        for indices in epoch_batches(len(x), batch_size, epoch, seed):
             x_batch = jax.device_put(x[indices], split_rows)
             y_batch = jax.device_put(y[indices], split_rows)
-            params, batch_loss = train_step(params, x_batch, y_batch)
+            state, batch_loss, batch_accuracy = step(state, x_batch, y_batch)
             losses.append(batch_loss)
-            step += 1
-            if step % SYNC_EVERY == 0:
+            accuracies.append(batch_accuracy)
+            steps += 1
+            if steps % SYNC_EVERY == 0:
                 # Wait for this step (and so every earlier one): keeps XLA's CPU client from deadlocking.
-                losses[-1] = float(losses[-1])
-                if not np.isfinite(losses[-1]):
-                    raise _diverged(losses[-1], epoch, lr, params_before, history)
-        epoch_loss = float(np.mean([float(v) for v in losses]))
+                jax.block_until_ready(batch_loss)
+        epoch_loss = float(np.mean(jax.device_get(losses)))
         if not np.isfinite(epoch_loss):
-            raise _diverged(epoch_loss, epoch, lr, params_before, history)
+            message = divergence_message(epoch_loss, epoch, lr)
+            history["diverged"] = message
+            raise TrainingDiverged(message, epoch, params_before, history)
         history["epoch"].append(epoch)
         history["train_loss"].append(epoch_loss)
-    return params, history, mesh
+        if classification:
+            history["train_accuracy"].append(float(np.mean(jax.device_get(accuracies))))
+    return state.params, history, mesh
 
 
 def compare_with_one_device(n_devices=None, epochs=3, batch_size=64, seed=0):

@@ -3,52 +3,105 @@
 Parameters are a plain list with one `{"W": (n_in, n_out), "b": (n_out,)}` dict per layer,
 so a layer computes `x @ W + b`.
 
+The weights are drawn with NumPy from the seed (as JAX's own example `mnist_classifier_fromscratch.py` does):
+NumPy draws a few thousand normal numbers in microseconds, while JAX's random functions compile a small
+program for every new layer shape the first time they see it, which made a student wait seconds for the
+first cell of every notebook. Training converts the arrays to JAX arrays when it starts.
+
 >>> params = init_mlp([2, 3, 1], seed=0)
 >>> [layer["W"].shape for layer in params]
 [(2, 3), (3, 1)]
 """
-import jax
-import jax.numpy as jnp
+import math
+import numbers
+
+import numpy as np
 
 INITS = ("he", "glorot", "xavier", "normal", "zeros")
 
+# A network whose weights need more memory than this is refused before anything is allocated: it is almost
+# always a typo (a layer of 10**6 units), and the allocation would fail much later with a cryptic message.
+MAX_PARAMETERS = 50_000_000
 
-def _weight_scale(init, n_in, n_out):
-    # He keeps the variance of ReLU activations steady from layer to layer (only half the units fire);
-    # Glorot/Xavier balances forward and backward variance for tanh/sigmoid-like units.
+
+def weight_scale(init, n_in, n_out):
+    """The standard deviation of the starting weights of a layer with n_in inputs and n_out outputs.
+
+    He keeps the variance of ReLU activations steady from layer to layer (only about half the units fire, so
+    the variance is doubled back: 2 / n_in); Glorot/Xavier balances the forward and the backward pass for
+    tanh/sigmoid-like units (2 / (n_in + n_out)).
+
+    >>> weight_scale("he", 50, 10)
+    0.2
+    """
     if init == "he":
-        return jnp.sqrt(2.0 / n_in)
+        return math.sqrt(2.0 / n_in)
     if init in ("glorot", "xavier"):
-        return jnp.sqrt(2.0 / (n_in + n_out))
+        return math.sqrt(2.0 / (n_in + n_out))
     if init == "normal":
         return 1.0
     return 0.0  # zeros
 
 
-def init_mlp(layer_sizes, *, seed=0, key=None, init="he", dtype=jnp.float32):
+def check_layer_sizes(layer_sizes):
+    """The layer sizes as a list of ints, or a ValueError that says what is wrong and how to write it."""
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__iter__"):
+        raise ValueError(f"layer_sizes must be a list of whole numbers such as [2, 8, 1]; got {layer_sizes!r}.")
+    sizes = list(layer_sizes)
+    for n in sizes:
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise ValueError(f"layer_sizes must hold whole numbers of units, such as [2, 8, 1]; got {n!r} in "
+                             f"{sizes}.")
+    if len(sizes) < 2 or any(n < 1 for n in sizes):
+        raise ValueError(f"layer_sizes needs at least an input and an output size, all >= 1; got {sizes}.")
+    sizes = [int(n) for n in sizes]
+    n_parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    if n_parameters > MAX_PARAMETERS:
+        raise ValueError(f"layer_sizes {sizes} make a network of {n_parameters:,} parameters "
+                         f"({n_parameters * 4 / 1e9:,.1f} GB in float32), more than this course's limit of "
+                         f"{MAX_PARAMETERS:,}. Check the sizes: is one of them a typo?")
+    return sizes
+
+
+def init_mlp(layer_sizes, *, seed=0, key=None, init="he", dtype=np.float32):
     """Random weights and zero biases for a network with the given layer sizes.
 
     layer_sizes: [n_inputs, hidden..., n_outputs], e.g. [64, 128, 128, 10].
-    seed / key: where the randomness comes from (give a JAX PRNG key as `key=` to take control).
+    seed: where the randomness comes from (the same seed gives the same weights). key: a JAX PRNG key instead,
+    for those who want JAX's random numbers (slower the first time: JAX compiles its sampler per shape).
     init: "he" (default, for ReLU), "glorot" or "xavier" (tanh, sigmoid), "normal" (std 1) or "zeros"
     (shows why symmetry must be broken: every unit of a layer then learns the same thing).
+    Returns NumPy arrays of `dtype` (JAX arrays with `key=`).
 
     >>> init_mlp([2, 1], init="zeros")[0]["W"].tolist()
     [[0.0], [0.0]]
     """
-    sizes = [int(n) for n in layer_sizes]
-    if len(sizes) < 2 or any(n < 1 for n in sizes):
-        raise ValueError(f"layer_sizes needs at least an input and an output size, all >= 1; got {list(layer_sizes)}.")
+    sizes = check_layer_sizes(layer_sizes)
     if init not in INITS:
         raise ValueError(f"Unknown init {init!r}. Valid inits are: {', '.join(INITS)}.")
-    if key is None:
-        key = jax.random.PRNGKey(seed)
-    keys = jax.random.split(key, len(sizes) - 1)
+    if key is not None:
+        return _init_with_jax_key(sizes, key, init, dtype)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0; got {seed!r}.")
+    rng = np.random.default_rng(int(seed))
     params = []
-    for layer_key, n_in, n_out in zip(keys, sizes[:-1], sizes[1:]):
-        W = jax.random.normal(layer_key, (n_in, n_out), dtype) * _weight_scale(init, n_in, n_out)
-        params.append({"W": W.astype(dtype), "b": jnp.zeros((n_out,), dtype)})
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        # Drawn in float64, scaled, then rounded once to dtype. Zeros are drawn too, so that every init
+        # leaves the random stream in the same place.
+        W = rng.standard_normal((n_in, n_out)) * weight_scale(init, n_in, n_out)
+        if init == "zeros":
+            W = np.zeros_like(W)
+        params.append({"W": W.astype(dtype), "b": np.zeros(n_out, dtype)})
     return params
+
+
+def _init_with_jax_key(sizes, key, init, dtype):
+    import jax
+
+    keys = jax.random.split(key, len(sizes) - 1)
+    return [{"W": jax.random.normal(layer_key, (n_in, n_out), dtype) * weight_scale(init, n_in, n_out),
+             "b": jax.numpy.zeros((n_out,), dtype)}
+            for layer_key, n_in, n_out in zip(keys, sizes[:-1], sizes[1:])]
 
 
 def layer_sizes(params):

@@ -10,15 +10,15 @@ saved. The view lives in `course_lib.widgets.playground`.
 - `make_features(x, features)`: the inputs the network sees (x1, x2, x1², x2², x1·x2, sin x1, sin x2).
 - `new_state(config)`, `train(state, epochs)`, `update_config(state, **changes)`: a `PlaygroundState` holds the
   config, the weights (an ordinary course_lib params list), the optimizer state, the epoch and the loss history.
-  Training runs as one jitted program per chunk of epochs (`train_chunk`), built on `course_lib.losses.loss_value`
-  and `course_lib.optimizers`.
+  Training runs through the core every course_lib trainer shares (`course_lib.training.train_until`): the same
+  `train_step`, batch orders and history names as `fit`.
 - `to_json(state)` / `from_json(text)`: the whole state as JSON, round-tripping exactly; bad input raises a
   `PlaygroundError` that says what is wrong.
 - `PRESETS`: lessons, each a config plus the controls an instructor hides.
 
 >>> config = PlaygroundConfig(dataset="circles", features=("x1^2", "x2^2"), hidden=())
 >>> state = train(new_state(config), epochs=50)
->>> state.epoch, state.history["test_accuracy"][-1] > 0.9
+>>> state.epoch, state.history["val_accuracy"][-1] > 0.9
 (50, True)
 >>> from_json(to_json(state)).epoch
 50
@@ -33,11 +33,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from course_lib import datasets
+from course_lib import compilation_cache, datasets, training
 from course_lib.arrays import array_module
+from course_lib.initializers import init_mlp
 from course_lib.losses import loss_value
 from course_lib.network import forward, hidden_activations
 from course_lib.optimizers import OPTIMIZERS, get_optimizer
+from course_lib.training import (EPOCHS_PER_CALL, TrainState, accuracy_from_outputs, batch_order, metric_names,
+                                 train_until)
 
 
 class PlaygroundError(ValueError):
@@ -324,20 +327,14 @@ def make_data(config):
 
 
 def init_params(config):
-    """Starting weights for the config's network: Glorot/Xavier normal (as TensorFlow Playground), zero biases.
-
-    The same rule as `init_mlp(sizes, init="glorot")`, std sqrt(2 / (n_in + n_out)), but drawn with NumPy from
-    config.init_seed: JAX would compile its random-number kernels for every new layer shape (about a second
-    each on a laptop), and the Playground makes new shapes at every click on + or −.
+    """Starting weights for the config's network: Glorot/Xavier normal (as TensorFlow Playground), zero biases,
+    drawn by `course_lib.init_mlp` from config.init_seed (with NumPy: no compile at a click on + or −).
 
     >>> [layer["W"].shape for layer in init_params(PlaygroundConfig(hidden=(3,)))]
     [(2, 3), (3, 1)]
     """
-    rng = np.random.default_rng(config.init_seed)
-    sizes = config.layer_sizes
-    return [{"W": jnp.asarray(rng.standard_normal((n_in, n_out)) * math.sqrt(2.0 / (n_in + n_out)), jnp.float32),
-             "b": jnp.asarray(np.zeros(n_out, np.float32))}
-            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    return [{"W": jnp.asarray(layer["W"]), "b": jnp.asarray(layer["b"])}
+            for layer in init_mlp(config.layer_sizes, seed=config.init_seed, init="glorot")]
 
 
 def parameter_count(config):
@@ -358,8 +355,10 @@ class PlaygroundState:
     """Everything the Playground holds: the settings, the weights, the optimizer's state, the epoch, the history.
 
     params: an ordinary course_lib params list, `[{"W": (n_in, n_out), "b": (n_out,)}, ...]`.
-    history: per epoch, {"epoch", "train_loss", "test_loss"} (+ "train_accuracy", "test_accuracy" for
-    classification); the losses are the data loss without the regularisation penalty.
+    history: per epoch, in the schema of every course_lib trainer (course_lib.training): "epoch", "train_loss"
+    (the mean data loss over the epoch's mini-batches, without the regularisation penalty), "val_loss" (the data
+    loss on the test points after the epoch), and "train_accuracy", "val_accuracy" for classification. The
+    Playground calls its held-out points "test" points, as TensorFlow Playground does.
     diverged: "" or the message saying that the loss became NaN or infinite, and what to do.
     """
     config: PlaygroundConfig
@@ -379,17 +378,14 @@ class PlaygroundState:
                 for layer in self.params]
 
     def losses(self):
-        """The latest {"train_loss", "test_loss", ...} (computed now if nothing was trained yet)."""
+        """The latest {"train_loss", "val_loss", ...} (computed now if nothing was trained yet)."""
         if self.history.get("epoch"):
             return {name: values[-1] for name, values in self.history.items() if name != "epoch"}
         return evaluate(self)
 
 
 def empty_history(task):
-    names = ["epoch", "train_loss", "test_loss"]
-    if task == "classification":
-        names += ["train_accuracy", "test_accuracy"]
-    return {name: [] for name in names}
+    return {name: [] for name in ("epoch",) + metric_names(LOSS_FOR_TASK[task], has_val=True)}
 
 
 def new_state(config=None):
@@ -430,57 +426,6 @@ def regenerate(state):
 # ------------------------------------------------------------------------------------------------ training
 
 
-@functools.lru_cache(maxsize=64)
-def _compiled_chunk(activations, loss, optimizer_name, l1, l2, classification):
-    """The jitted program that trains a chunk of epochs and measures the losses after each (built once per setting).
-
-    It gets the batches of every epoch slot of the chunk as indices, shape (n_slots, n_batches, batch_size), drawn
-    on the host by `epoch_order`, and runs the first `n_epochs` slots: one optimizer step per batch, then the
-    losses. `jax.lax.scan` runs the steps and the epochs inside one compiled program; the slots after `n_epochs`
-    are skipped (`jax.lax.cond`). So one compilation serves a step (1 epoch), play (a few per update) and
-    `train` (CHUNK_SLOTS), and a compilation is what a student waits for after changing the network. (Shuffling
-    inside the program, with jax.random.permutation, made each compilation about 1.5 times slower.)
-    """
-    penalised = jax.grad(lambda params, x, y: loss_value(params, x, y, activation=activations, loss=loss,
-                                                         l1=l1, l2=l2))
-
-    metric_names = [f"{prefix}_{what}" for prefix in ("train", "test")
-                    for what in (("loss", "accuracy") if classification else ("loss",))]
-
-    def measure(params, x, y, prefix):
-        metrics = {f"{prefix}_loss": loss_value(params, x, y, activation=activations, loss=loss)}
-        if classification:
-            logits = forward(params, x, activation=activations)[:, 0]
-            metrics[f"{prefix}_accuracy"] = jnp.mean((logits > 0) == (y > 0.5))
-        return metrics
-
-    def chunk(params, opt_state, learning_rate, x, y, x_test, y_test, batches_per_slot, n_epochs):
-        optimizer = get_optimizer(optimizer_name, learning_rate)
-
-        def step(carry, batch):
-            params, opt_state = carry
-            grads = penalised(params, x[batch], y[batch])
-            return optimizer.update(params, grads, opt_state), None
-
-        def train_epoch(carry, batches):
-            carry, _ = jax.lax.scan(step, carry, batches)
-            params = carry[0]
-            return carry, {**measure(params, x, y, "train"), **measure(params, x_test, y_test, "test")}
-
-        def skip_epoch(carry, batches):
-            return carry, {name: jnp.zeros((), jnp.float32) for name in metric_names}
-
-        def slot(carry, inputs):
-            number, batches = inputs
-            return jax.lax.cond(number < n_epochs, train_epoch, skip_epoch, carry, batches)
-
-        slots = jnp.arange(batches_per_slot.shape[0])
-        (params, opt_state), metrics = jax.lax.scan(slot, (params, opt_state), (slots, batches_per_slot))
-        return params, opt_state, metrics
-
-    return jax.jit(chunk)
-
-
 @functools.lru_cache(maxsize=32)
 def _training_arrays(config_data_key, features):
     data = _data(*config_data_key)
@@ -500,56 +445,43 @@ def training_arrays(config):
 
 
 def epoch_order(config, epoch):
-    """The order in which epoch `epoch` (1, 2, ...) visits the training points: a permutation of their indices.
+    """The order in which epoch `epoch` (1, 2, ...) visits the training points, as batches of indices:
+    `course_lib.training.batch_order` with the seed config.init_seed, as every course_lib trainer uses it.
 
-    It depends only on (config.init_seed, epoch), and not on the weights drawn from the same seed. Batches are
-    consecutive runs of `config.batch_size` indices; the last few that do not fill a batch sit the epoch out.
-
-    >>> config = PlaygroundConfig(n_points=20, train_fraction=0.5)
-    >>> sorted(epoch_order(config, 1).tolist()) == list(range(config.n_train))
-    True
+    >>> config = PlaygroundConfig(n_points=20, train_fraction=0.5, batch_size=5)
+    >>> epoch_order(config, 1).shape
+    (2, 5)
     """
-    return np.random.default_rng([config.init_seed, 1, epoch]).permutation(config.n_train)
+    return batch_order(config.n_train, config.batch_size, epoch, config.init_seed)
 
 
-CHUNK_SLOTS = 25    # epochs one compiled chunk holds; a longer chunk rounds up to a multiple of it
+def _training_settings(config):
+    return {"lr": config.learning_rate, "batch_size": config.batch_size, "seed": config.init_seed,
+            "activation": config.activations, "loss": config.loss, "optimizer": config.optimizer,
+            "l1": config.l1, "l2": config.l2}
 
 
-def _batches(config, first_epoch, n_epochs):
-    """The batch indices of epochs first_epoch + 1 ... + n_epochs, padded with copies of the first to a whole
-    number of CHUNK_SLOTS (the padding is never trained on): shape (n_slots, n_batches, batch_size)."""
-    n_batches = config.n_train // config.batch_size
-    orders = [epoch_order(config, epoch)[: n_batches * config.batch_size]
-              for epoch in range(first_epoch + 1, first_epoch + n_epochs + 1)]
-    n_slots = -(-n_epochs // CHUNK_SLOTS) * CHUNK_SLOTS
-    orders += [orders[0]] * (n_slots - n_epochs)
-    return np.stack(orders).reshape(n_slots, n_batches, config.batch_size).astype(np.int32)
+def _train_state(state):
+    return TrainState(state.params, state.opt_state, state.epoch)
 
 
-def train_chunk(params, opt_state, config, n_epochs, first_epoch=0):
-    """Train `n_epochs` epochs in one jitted call. Returns (params, opt_state, metrics), where metrics holds one
-    value per epoch for "train_loss", "test_loss" (and the accuracies for classification), as NumPy arrays.
-
-    The shuffling of epoch e depends only on (init_seed, e) (`epoch_order`), so 10 chunks of 1 epoch give the same
-    weights as one chunk of 10. Compiled once per (activations, loss, optimizer, penalty) and array shapes, for
-    any n_epochs up to CHUNK_SLOTS.
-    """
-    x, y, x_test, y_test = training_arrays(config)
-    run = _compiled_chunk(config.activations, config.loss, config.optimizer, float(config.l1), float(config.l2),
-                          config.task == "classification")
-    n_epochs = int(n_epochs)
-    params, opt_state, metrics = run(params, opt_state, jnp.float32(config.learning_rate), x, y, x_test, y_test,
-                                     _batches(config, int(first_epoch), n_epochs), jnp.int32(n_epochs))
-    return params, opt_state, {name: values[:n_epochs] for name, values in jax.device_get(metrics).items()}
+def compile_ahead(state):
+    """Start compiling the training program for this state's network in the background (the view calls it when
+    the network changes, so the next step does not wait for the compile). Returns a Future."""
+    compilation_cache.enable()
+    return training.compile_ahead(_train_state(state), *training_arrays(state.config),
+                                  **_training_settings(state.config))
 
 
-DEFAULT_CHUNK = CHUNK_SLOTS
+DEFAULT_CHUNK = EPOCHS_PER_CALL
 
 
 def train(state, epochs, chunk=DEFAULT_CHUNK):
-    """Train `epochs` more epochs, `chunk` epochs per jitted call, and return the new state (pure: the old one is
-    unchanged). Stops at the end of the chunk in which the loss became NaN or infinite, with `state.diverged`
-    saying so; a diverged state does not train further (reset it, or lower the learning rate and reset).
+    """Train `epochs` more epochs and return the new state (pure: the old one is unchanged).
+
+    Training runs through course_lib.training's core, `chunk` epochs per compiled call. When the loss becomes
+    NaN or infinite, training stops at the last finite weights with `state.diverged` saying so; a diverged
+    state does not train further (reset it, or lower the learning rate and reset).
     """
     epochs = _integer("epochs", epochs, 0, None)
     chunk = _integer("chunk", chunk, 1, None)
@@ -561,20 +493,15 @@ def train(state, epochs, chunk=DEFAULT_CHUNK):
 
 
 def _advance(state, n_epochs):
-    params, opt_state, metrics = train_chunk(state.params, state.opt_state, state.config, n_epochs, state.epoch)
+    compilation_cache.enable()
+    trained, metrics, diverged = train_until(_train_state(state), *training_arrays(state.config), epochs=n_epochs,
+                                             **_training_settings(state.config))
     history = {name: list(values) for name, values in state.history.items()}
-    history["epoch"] += list(range(state.epoch + 1, state.epoch + n_epochs + 1))
+    history["epoch"] += list(range(state.epoch + 1, trained.epoch + 1))
     for name, values in metrics.items():
         history[name] += [float(v) for v in values]
-    diverged = ""
-    bad = np.flatnonzero(~np.isfinite(metrics["train_loss"]))
-    if bad.size:
-        lr = state.config.learning_rate
-        epoch = state.epoch + int(bad[0]) + 1
-        diverged = (f"Training diverged: the loss became {float(metrics['train_loss'][bad[0]])} at epoch {epoch} "
-                    f"(learning rate {lr:g}). The steps are too large and overshoot; press reset and try a smaller "
-                    f"learning rate, e.g. {lr / 10:g}.")
-    return PlaygroundState(state.config, params, opt_state, state.epoch + n_epochs, history, diverged)
+    message = diverged[2] if diverged else ""
+    return PlaygroundState(state.config, trained.params, trained.opt_state, trained.epoch, history, message)
 
 
 def evaluate(state):
@@ -585,12 +512,12 @@ def evaluate(state):
     config = state.config
     params = state.numpy_params()
     result = {}
-    for prefix, (inputs, targets) in zip(("train", "test"), _numpy_pairs(config)):
+    for prefix, (inputs, targets) in zip(("train", "val"), _numpy_pairs(config)):
         result[f"{prefix}_loss"] = float(loss_value(params, inputs, targets, activation=config.activations,
                                                     loss=config.loss))
         if config.task == "classification":
-            logits = forward(params, inputs, activation=config.activations)[:, 0]
-            result[f"{prefix}_accuracy"] = float(np.mean((logits > 0) == (targets > 0.5)))
+            outputs = forward(params, inputs, activation=config.activations)
+            result[f"{prefix}_accuracy"] = float(accuracy_from_outputs(outputs, targets))
     return result
 
 
@@ -641,7 +568,10 @@ def with_params(state, params):
 # ------------------------------------------------------------------------------------------------ JSON
 
 FORMAT = "course_lib.playground"
-VERSION = 1
+VERSION = 2
+# Version 1 (before the trainers shared one core) named the test-point metrics "test_loss" and "test_accuracy";
+# such files still load, with the names of today.
+_RENAMED_IN_VERSION_2 = {"test_loss": "val_loss", "test_accuracy": "val_accuracy"}
 _NON_FINITE = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 
 
@@ -718,9 +648,12 @@ def from_json(text):
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         _fail(f"This JSON is not a Playground state: it needs \"format\": \"{FORMAT}\" (export one with "
               "to_json or the Playground's export button).")
-    if document.get("version") != VERSION:
-        _fail(f"This Playground state has version {document.get('version')!r}; this course_lib reads version "
-              f"{VERSION}.")
+    if document.get("version") not in (1, VERSION):
+        _fail(f"This Playground state has version {document.get('version')!r}; this course_lib reads versions "
+              f"1 to {VERSION}.")
+    if document["version"] == 1 and isinstance(document.get("history"), dict):
+        document["history"] = {_RENAMED_IN_VERSION_2.get(name, name): values
+                               for name, values in document["history"].items()}
     missing = [key for key in ("config", "params") if key not in document]
     if missing:
         _fail(f"The Playground state has no {missing[0]!r}.")
@@ -888,5 +821,5 @@ def check_controls(names):
 
 __all__ = ["PlaygroundConfig", "PlaygroundState", "PlaygroundData", "PlaygroundError", "FEATURES", "FEATURE_LABELS",
            "DATASETS", "CONTROLS", "PRESETS", "INPUT_SCALE", "make_features", "make_data", "init_params",
-           "parameter_count", "new_state", "update_config", "reset", "regenerate", "train", "train_chunk",
-           "evaluate", "predict_plane", "with_params", "epoch_order", "to_json", "from_json", "states_equal", "preset", "check_controls"]
+           "parameter_count", "new_state", "update_config", "reset", "regenerate", "train",
+           "evaluate", "predict_plane", "with_params", "epoch_order", "compile_ahead", "to_json", "from_json", "states_equal", "preset", "check_controls"]

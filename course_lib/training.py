@@ -1,23 +1,32 @@
-"""Training: repeat "forward, loss, gradient, step" over mini-batches, epoch after epoch.
+"""Training: make the loss smaller by repeating one small step, thousands of times.
 
-`fit` runs one whole epoch as a single compiled program: the data goes to the device once; each epoch
-NumPy draws a shuffled order of the examples (cheap on the host), and the compiled epoch `jax.lax.scan`s the
-training step over the mini-batches in that order under `jax.jit`. Python only loops over epochs.
+A training step takes a mini-batch of examples (x, y) and
+1. runs the network forward to get its outputs,
+2. measures how wrong they are with the loss (one number),
+3. asks `jax.grad` for the gradient: how the loss changes when each weight changes a little,
+4. lets the optimizer move every weight a small step against its gradient (plain SGD: w ← w − lr · g).
+One pass over all the training examples, mini-batch after mini-batch, is an *epoch*; training is many epochs.
 
-Compiled epochs are kept on disk between sessions (JAX's persistent compilation cache), so that a restarted
-kernel does not compile the same epoch again: compiling is most of the first `fit`'s time (about 0.5 s of
-0.8 s for the digits network; 0.25 s with the cache filled). This module is the one place that sets it up,
-when it is first imported (`import course_lib` alone does not import JAX or this module):
-- the directory is ~/.cache/course_lib/jax-<JAX version>-<machine> ($XDG_CACHE_HOME is respected), one per
-  JAX version and CPU, so a home directory shared by different machines never mixes their programs;
-- COURSE_LIB_COMPILATION_CACHE=0 (or off, false, no, empty) switches it off; any other value is the directory
-  to use instead;
-- if JAX's own cache is configured already (jax_compilation_cache_dir, JAX_COMPILATION_CACHE_DIR) or switched
-  off (jax_enable_compilation_cache), course_lib leaves JAX's settings alone;
-- only what `fit` compiles is written (JAX's minimum compile time is lowered to 0 while `fit` runs, and put
-  back after); a failure to read or write an entry only means compiling again, so its warning is not shown.
-The cached program is the one XLA compiled, so the numbers are identical with and without it. The
-directory is not cleaned up automatically (a few MB for the whole course); delete it at any time.
+`train_step` below is exactly that, and everything else in this module only repeats it quickly:
+- `TrainState` holds what training carries from step to step: the weights, the optimizer's memory (momentum,
+  Adam's averages) and the number of finished epochs. Give it back to `fit` and training resumes exactly
+  where it stopped.
+- `batch_order(n, batch_size, epoch, seed)` is the shuffled order of the examples in each epoch. It depends
+  only on (seed, epoch), so 10 epochs and then 10 more visit the same batches as 20 epochs in one go.
+- `train_epochs` runs many epochs of `train_step` as ONE compiled program: NumPy draws the batch orders on the
+  host, the program (`jax.jit` of two nested `jax.lax.scan`s: epochs, then the batches of an epoch) runs the
+  steps on the device and returns the metrics of every epoch. `fit`, the Playground (notebook 10) and
+  `course_lib.devices.data_parallel_fit` all train with `train_step`, `batch_order`, `accuracy_from_outputs`
+  and `divergence_message` from here.
+- `fit(params, x, y, ...)` checks its arguments, then calls `train_epochs` until the epochs are done.
+
+The history every trainer returns has one schema (documented once, here):
+    {"epoch": [1, 2, ...],
+     "train_loss": [...],       the mean over the epoch's mini-batches of the data loss (no weight penalty)
+     "train_accuracy": [...],   classification only: the share of the epoch's training examples classified right
+     "val_loss": [...],         with validation data: the data loss on it after the epoch
+     "val_accuracy": [...]}     with validation data, classification only
+plus, from `fit`, "snapshots" (with snapshot_every) and "diverged" (the message, when the loss broke).
 
 >>> from course_lib import datasets, init_mlp
 >>> data = datasets.load("xor", n=200, seed=0)
@@ -27,93 +36,112 @@ directory is not cleaned up automatically (a few MB for the whole course); delet
 >>> history["train_accuracy"][-1] > 0.9
 True
 """
-import contextlib
 import functools
-import hashlib
 import math
-import os
-import platform
-import warnings
-from pathlib import Path
+import numbers
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from course_lib import compilation_cache
+from course_lib.arrays import array_module
 from course_lib.losses import CLASSIFICATION_LOSSES, compute_loss, output_for_loss, weight_penalty
-from course_lib.network import check_shapes, forward, predict
-from course_lib.optimizers import get_optimizer
-
-# How many epochs may be dispatched before Python looks at the losses (for NaN): looking forces a wait,
-# so looking less often lets the next epochs queue up behind the running one.
-CHECK_EVERY = 8
+from course_lib.network import check_shapes, forward
+from course_lib.optimizers import OPTIMIZERS, get_optimizer
 
 
-CACHE_VARIABLE = "COURSE_LIB_COMPILATION_CACHE"
-_CACHE_OFF = ("", "0", "off", "false", "no")
+class TrainState(NamedTuple):
+    """What training carries from one step to the next (a pytree, so it can go through `jax.jit`)."""
+    params: list          # [{"W": (n_in, n_out), "b": (n_out,)}, ...]
+    opt_state: object     # the optimizer's memory: () for SGD, velocities for momentum, averages for Adam
+    epoch: int = 0        # epochs finished so far
 
 
-def _machine_tag():
-    """A short name for this kind of CPU (model and instruction-set flags): compiled code is specific to it."""
-    description = [platform.machine(), platform.processor()]
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith(("model name", "flags", "Features", "CPU part")):
-                    description.append(line.strip())
-                elif not line.strip():
-                    break                     # the first processor's entry is enough
-    except OSError:
-        pass
-    return hashlib.sha256("\n".join(description).encode()).hexdigest()[:12]
+def train_step(state, x, y, *, optimizer, activation="relu", loss="cross_entropy", l1=0.0, l2=0.0):
+    """One step of gradient descent on one mini-batch. Returns (new state, (data loss, outputs)).
+
+    `optimizer` is an `(init, update)` pair from course_lib.optimizers, e.g. `sgd(lr=0.1)`.
+
+    >>> from course_lib import init_mlp, sgd
+    >>> state = TrainState(init_mlp([2, 3, 1], seed=0), opt_state=())
+    >>> x, y = np.ones((4, 2), np.float32), np.zeros(4, np.float32)
+    >>> state, (batch_loss, outputs) = train_step(state, x, y, optimizer=sgd(0.1), loss="binary_cross_entropy")
+    >>> outputs.shape
+    (4, 1)
+    """
+    def objective(params):
+        outputs = forward(params, x, activation=activation, output=output_for_loss(loss))
+        data_loss = compute_loss(loss, outputs, y)
+        return data_loss + weight_penalty(params, l1, l2), (data_loss, outputs)
+
+    grads, (data_loss, outputs) = jax.grad(objective, has_aux=True)(state.params)
+    params, opt_state = optimizer.update(state.params, grads, state.opt_state)
+    return state._replace(params=params, opt_state=opt_state), (data_loss, outputs)
 
 
-def compilation_cache_dir(environ=None):
-    """The directory course_lib keeps compiled programs in, or None when COURSE_LIB_COMPILATION_CACHE is off."""
-    environ = os.environ if environ is None else environ
-    setting = environ.get(CACHE_VARIABLE)
-    if setting is not None:
-        return None if setting.strip().lower() in _CACHE_OFF else Path(setting).expanduser()
-    base = Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "course_lib" / f"jax-{jax.__version__}-{_machine_tag()}"
+def new_train_state(params, optimizer="sgd"):
+    """A TrainState at epoch 0: the weights and a fresh optimizer memory for `optimizer`.
+
+    >>> from course_lib import init_mlp
+    >>> new_train_state(init_mlp([2, 1]), "momentum").opt_state[0]["W"].shape
+    (2, 1)
+    """
+    return TrainState(params, get_optimizer(optimizer, 0.0).init(params), 0)
 
 
-def _enable_compilation_cache():
-    """Point JAX's persistent compilation cache at compilation_cache_dir(); return the directory, or None when
-    it stays off (switched off, JAX's cache configured by the user, or the directory cannot be written)."""
-    if jax.config.jax_compilation_cache_dir is not None or not jax.config.jax_enable_compilation_cache:
-        return None
-    path = compilation_cache_dir()
-    if path is None:
-        return None
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(path, os.W_OK):
-        return None
-    jax.config.update("jax_compilation_cache_dir", str(path))
-    warnings.filterwarnings("ignore", message="Error (reading|writing) persistent compilation cache entry")
-    return path
+# ------------------------------------------------------------------------------------ what every trainer shares
 
 
-COMPILATION_CACHE = _enable_compilation_cache()
+def accuracy_from_outputs(outputs, labels):
+    """The share of examples whose predicted class is the true one, from the network's outputs (logits).
+
+    One output column means two classes (class 1 when the logit is positive); several columns mean one class per
+    column (the largest wins). Labels are class numbers (n,), one-hot rows (n, classes) or 0/1 values. Works on
+    NumPy and JAX arrays (and inside jit): training, the Playground and the widgets all use it.
+
+    >>> float(accuracy_from_outputs(np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([0, 0])))
+    0.5
+    >>> float(accuracy_from_outputs(np.array([[-1.0], [3.0]]), np.array([0, 1])))
+    1.0
+    """
+    xp = array_module(outputs)
+    if outputs.shape[1] == 1:
+        predicted = outputs[:, 0] > 0
+        labels = labels.reshape(-1) > 0.5
+    else:
+        predicted = outputs.argmax(axis=1)
+        labels = labels.argmax(axis=1) if labels.ndim == 2 else labels
+    return xp.mean(predicted == labels)
 
 
-@contextlib.contextmanager
-def _cache_every_compile():
-    """While fit runs, write every program it compiles to course_lib's cache (JAX's default threshold, 1 s
-    of compile time, would skip the digits epoch's 0.5 s); other code keeps JAX's default."""
-    if COMPILATION_CACHE is None:
-        yield
-        return
-    name = "jax_persistent_cache_min_compile_time_secs"
-    before = getattr(jax.config, name)
-    jax.config.update(name, 0.0)
-    try:
-        yield
-    finally:
-        jax.config.update(name, before)
+def accuracy(params, x, y, activation="relu"):
+    """Fraction of examples whose predicted class is the true one (labels as integers or one-hot).
+
+    >>> always_class_1 = [{"W": np.zeros((2, 2)), "b": np.array([0.0, 1.0])}]
+    >>> accuracy(always_class_1, np.zeros((4, 2)), np.array([1, 1, 0, 1]))
+    0.75
+    """
+    outputs = np.asarray(forward(params, x, activation=activation))
+    return float(accuracy_from_outputs(outputs, np.asarray(y)))
+
+
+def batch_order(n, batch_size, epoch, seed=0):
+    """The mini-batches of epoch `epoch` (1, 2, ...): example indices of shape (n // batch_size, batch_size).
+
+    A fresh shuffle of the n examples, cut into batches; the last n % batch_size examples of the shuffle sit
+    this epoch out. seed is a whole number (or a tuple of them). It depends only on (seed, epoch), so training can stop and resume without changing the
+    order, and every trainer (fit, the Playground, data-parallel training) visits the same batches.
+
+    >>> batch_order(10, 4, epoch=1).shape
+    (2, 4)
+    >>> bool((batch_order(10, 4, epoch=3, seed=7) == batch_order(10, 4, epoch=3, seed=7)).all())
+    True
+    """
+    n_batches = n // batch_size
+    shuffled = np.random.default_rng([*np.atleast_1d(seed).tolist(), 1, epoch]).permutation(n)
+    return shuffled[: n_batches * batch_size].reshape(n_batches, batch_size).astype(np.int32)
 
 
 class TrainingDiverged(FloatingPointError):
@@ -124,76 +152,16 @@ class TrainingDiverged(FloatingPointError):
         self.epoch, self.params, self.history = epoch, params, history
 
 
-def accuracy(params, x, y, activation="relu"):
-    """Fraction of examples whose predicted class is the true one (labels as integers or one-hot).
-
-    >>> import numpy as np
-    >>> always_class_1 = [{"W": np.zeros((2, 2)), "b": np.array([0.0, 1.0])}]
-    >>> accuracy(always_class_1, np.zeros((4, 2)), np.array([1, 1, 0, 1]))
-    0.75
-    """
-    predicted = np.asarray(predict(params, x, activation=activation))
-    labels = np.asarray(y)
-    if labels.ndim == 2 and labels.shape[1] > 1:
-        labels = labels.argmax(axis=1)
-    return float(np.mean(predicted == labels.reshape(predicted.shape)))
+def divergence_message(value, epoch, lr):
+    """What every trainer says when the loss becomes NaN or infinite during epoch `epoch`."""
+    lr = float(lr)
+    return (f"Training diverged: the loss became {value} at epoch {epoch} (learning rate {lr:g}). "
+            f"The steps are too large and overshoot; start again from the initial weights with a smaller "
+            f"learning rate, e.g. lr={lr / 10:g}.")
 
 
-def _batch_accuracy(loss, logits, y):
-    """Accuracy of a batch inside the compiled epoch (jnp only)."""
-    if loss == "binary_cross_entropy":
-        return jnp.mean((logits.reshape(-1) > 0) == (y.reshape(-1) > 0.5))
-    labels = y.argmax(axis=1) if y.ndim == 2 else y
-    return jnp.mean(logits.argmax(axis=1) == labels)
-
-
-@functools.lru_cache(maxsize=64)
-def _compiled_epoch(activation, loss, output, optimizer_name, l1, l2, n, batch_size, has_val):
-    """Build (once per configuration) the jitted function that trains one epoch and measures it."""
-    classification = loss in CLASSIFICATION_LOSSES
-    n_batches = n // batch_size
-
-    def loss_and_outputs(params, x, y):
-        outputs = forward(params, x, activation=activation, output=output)
-        return compute_loss(loss, outputs, y) + weight_penalty(params, l1, l2), outputs
-
-    value_and_grad = jax.value_and_grad(loss_and_outputs, has_aux=True)
-
-    full_batch = batch_size == n
-
-    def run_epoch(params, opt_state, lr, batch_order, x, y, x_val, y_val):
-        optimizer = get_optimizer(optimizer_name, lr)
-
-        def train_step(carry, batch_indices):
-            params, opt_state = carry
-            # Full batch: every example, in any order, so no need to gather a shuffled copy.
-            x_batch, y_batch = (x, y) if full_batch else (x[batch_indices], y[batch_indices])
-            (batch_loss, outputs), grads = value_and_grad(params, x_batch, y_batch)
-            params, opt_state = optimizer.update(params, grads, opt_state)
-            batch_acc = _batch_accuracy(loss, outputs, y_batch) if classification else 0.0
-            return (params, opt_state), (batch_loss, batch_acc)
-
-        # Full batch: batch_order is None and the one step needs no indices (scan over nothing, length 1).
-        (params, opt_state), (losses, accs) = jax.lax.scan(train_step, (params, opt_state), batch_order,
-                                                           length=n_batches)
-        # The mean of the mini-batch losses seen during the epoch, as Keras reports it.
-        metrics = [losses.mean()]
-        if classification:
-            metrics.append(jnp.mean(accs))
-        if has_val:
-            val_loss, val_outputs = loss_and_outputs(params, x_val, y_val)
-            metrics.append(val_loss)
-            if classification:
-                metrics.append(_batch_accuracy(loss, val_outputs, y_val))
-        # A tuple in the order of _metric_names. (Stacking them into one vector let XLA fuse the validation
-        # loss differently, changing it in the last bit: the scalars stay separate outputs.)
-        return params, opt_state, tuple(metrics)
-
-    return jax.jit(run_epoch)
-
-
-def _metric_names(loss, has_val):
-    """The names of the values in the vector a compiled epoch returns, in order."""
+def metric_names(loss, has_val):
+    """The history's metric names for a loss, in order (see the schema in the module docstring)."""
     classification = loss in CLASSIFICATION_LOSSES
     names = ["train_loss"] + (["train_accuracy"] if classification else [])
     if has_val:
@@ -201,30 +169,159 @@ def _metric_names(loss, has_val):
     return tuple(names)
 
 
-# Inputs are converted with NumPy and then sent to the device (`jax.device_put`, after the checks): a
-# conversion done by JAX (jnp.asarray(x, dtype), y.astype) is an eager XLA operation, compiled once per
-# process for each shape and dtype, and that costs about 10 ms apiece in a fresh kernel. Arrays that are
-# already JAX arrays stay where they are.
+# ------------------------------------------------------------------------------------------ the compiled core
 
-def _as_float_array(x, dtype):
-    if isinstance(x, jax.Array):
-        return x if x.dtype == dtype else x.astype(dtype)
-    return np.asarray(x, dtype=dtype)
+EPOCHS_PER_CALL = 25   # epoch slots of one compiled call: any number of epochs up to it uses the same program
 
 
-def _as_targets(y, loss, dtype):
-    if not isinstance(y, jax.Array):
-        y = np.asarray(y)
-    wanted = np.int32 if loss == "cross_entropy" and y.ndim == 1 else dtype
-    return y if y.dtype == wanted else y.astype(wanted)
+@functools.lru_cache(maxsize=64)
+def _compiled_epochs(activation, loss, optimizer_name, l1, l2, full_batch, has_val):
+    """The jitted program that trains up to EPOCHS_PER_CALL epochs (built once per setting).
+
+    It gets the batch orders of every epoch slot, shape (slots, n_batches, batch_size), and runs the first
+    `n_epochs` slots; the others are skipped (`jax.lax.cond`), so a call for 1 epoch (a Playground step) and
+    one for 25 share one compilation. At full batch there are no orders: every step sees (x, y) whole.
+    """
+    classification = loss in CLASSIFICATION_LOSSES
+    names = metric_names(loss, has_val)
+
+    def run_epochs(state, lr, batch_orders, n_epochs, x, y, x_val, y_val):
+        optimizer = get_optimizer(optimizer_name, lr)
+        step = functools.partial(train_step, optimizer=optimizer, activation=activation, loss=loss, l1=l1, l2=l2)
+
+        def one_batch(state, indices):
+            # Full batch: every example, in any order, so there is no shuffled copy to gather.
+            x_batch, y_batch = (x, y) if full_batch else (x[indices], y[indices])
+            state, (batch_loss, outputs) = step(state, x_batch, y_batch)
+            batch_accuracy = accuracy_from_outputs(outputs, y_batch) if classification else 0.0
+            return state, (batch_loss, batch_accuracy)
+
+        def train_one_epoch(state, orders):
+            state, (losses, accuracies) = jax.lax.scan(one_batch, state, orders, length=None if orders is not None
+                                                       else 1)
+            metrics = {"train_loss": losses.mean()}
+            if classification:
+                metrics["train_accuracy"] = accuracies.mean()
+            if has_val:
+                val_outputs = forward(state.params, x_val, activation=activation)
+                metrics["val_loss"] = compute_loss(loss, val_outputs, y_val)
+                if classification:
+                    metrics["val_accuracy"] = accuracy_from_outputs(val_outputs, y_val)
+            return state._replace(epoch=state.epoch + 1), metrics
+
+        def skip_epoch(state, orders):
+            return state, {name: jnp.zeros((), x.dtype) for name in names}
+
+        def epoch_slot(state, slot):
+            number, orders = slot
+            return jax.lax.cond(number < n_epochs, train_one_epoch, skip_epoch, state, orders)
+
+        numbers = jnp.arange(EPOCHS_PER_CALL)
+        return jax.lax.scan(epoch_slot, state, (numbers, batch_orders))
+
+    return jax.jit(run_epochs)
 
 
-def _check_targets(y, n, loss):
-    if y.shape[0] != n:
-        raise ValueError(f"x has {n} examples but y has {y.shape[0]}: they must have the same first dimension.")
-    if loss == "mse" and y.ndim != 2:
-        raise ValueError(f"For the 'mse' loss, y must be 2-D (batch, n_outputs); got shape {y.shape}. "
-                         "Try y.reshape(-1, 1).")
+def _slots(n, batch_size, first_epoch, n_epochs, seed):
+    """The batch orders of epochs first_epoch + 1 ... + n_epochs, padded with copies to EPOCHS_PER_CALL slots."""
+    if batch_size == n:
+        return None
+    orders = [batch_order(n, batch_size, epoch, seed) for epoch in range(first_epoch + 1, first_epoch + n_epochs + 1)]
+    orders += [orders[0]] * (EPOCHS_PER_CALL - n_epochs)
+    return np.stack(orders)
+
+
+def _arguments(state, x, y, x_val, y_val, *, lr, batch_size, seed, n_epochs, activation, loss, optimizer,
+               l1, l2):
+    program = _compiled_epochs(activation, loss, optimizer, float(l1), float(l2), batch_size == len(x),
+                               x_val is not None)
+    device_state = TrainState(state.params, state.opt_state, np.int32(state.epoch))
+    args = (device_state, np.asarray(lr, x.dtype), _slots(len(x), batch_size, state.epoch, n_epochs, seed),
+            np.int32(n_epochs), x, y, x_val, y_val)
+    return program, args
+
+
+_compiled_ahead = {}    # (program, shapes of the arguments) -> a compiled executable, or a Future of one
+
+
+def _signature(program, args):
+    leaves, structure = jax.tree.flatten(args)
+    return program, structure, tuple((np.shape(a), str(a.dtype if hasattr(a, "dtype") else np.result_type(a)))
+                                     for a in leaves)
+
+
+def compile_ahead(state, x, y, x_val=None, y_val=None, **settings):
+    """Start compiling, in a background thread, the program `train_epochs` will need for these arguments.
+
+    The Playground calls it as soon as the network changes, so that the next step does not wait for a compile.
+    Takes the same arguments as `train_epochs`; returns a concurrent.futures.Future of the compiled program.
+    """
+    program, args = _arguments(state, x, y, x_val, y_val, n_epochs=1, **settings)
+    signature = _signature(program, args)
+    if signature not in _compiled_ahead:
+        def compile_it():
+            with compilation_cache.every_compile():
+                return program.lower(*args).compile()
+        _compiled_ahead[signature] = _compiler().submit(compile_it)
+    return _compiled_ahead[signature]
+
+
+@functools.lru_cache(maxsize=1)
+def _compiler():
+    from concurrent.futures import ThreadPoolExecutor
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="course_lib-compile")
+
+
+def train_epochs(state, x, y, x_val=None, y_val=None, *, epochs, lr, batch_size, seed=0, activation="relu",
+                 loss="cross_entropy", optimizer="sgd", l1=0.0, l2=0.0):
+    """Train `epochs` (1 to EPOCHS_PER_CALL) epochs from `state` in one compiled call: the core of every trainer.
+
+    x, y (and x_val, y_val) are arrays ready for the network: float inputs, targets as the loss wants them.
+    Returns (new state, metrics) where metrics maps each name of `metric_names(loss, has_val)` to a NumPy
+    array with one value per epoch. No checks here: `fit` checks its arguments before it calls this.
+    """
+    program, args = _arguments(state, x, y, x_val, y_val, lr=lr, batch_size=batch_size, seed=seed,
+                               n_epochs=epochs, activation=activation, loss=loss, optimizer=optimizer, l1=l1, l2=l2)
+    ahead = _compiled_ahead.get(_signature(program, args))
+    with compilation_cache.every_compile():    # the first call compiles the program (or loads it from the cache)
+        new_state, metrics = (ahead.result() if ahead is not None else program)(*args)
+    metrics = {name: values[:epochs] for name, values in jax.device_get(metrics).items()}
+    return new_state._replace(epoch=int(state.epoch) + epochs), metrics
+
+
+def train_until(state, x, y, x_val=None, y_val=None, *, epochs, lr, **settings):
+    """Train `epochs` more epochs, EPOCHS_PER_CALL at a time, stopping at the first epoch whose loss is not finite.
+
+    Returns (state, metrics, diverged): metrics as in `train_epochs` for the epochs trained; diverged is None, or
+    (epoch, loss value, message), and then the state is the one before that epoch (the last finite weights:
+    the epochs before it are trained again, which gives the same numbers since the batch orders depend only on
+    the epoch). `fit` and the Playground both train with it.
+    """
+    collected = []
+    while epochs > 0:
+        n = min(epochs, EPOCHS_PER_CALL)
+        new_state, metrics = train_epochs(state, x, y, x_val, y_val, epochs=n, lr=lr, **settings)
+        broken = np.flatnonzero(~np.isfinite(metrics["train_loss"]))
+        if broken.size:
+            finite_epochs = int(broken[0])
+            value = float(metrics["train_loss"][finite_epochs])
+            if finite_epochs:
+                state, metrics = train_epochs(state, x, y, x_val, y_val, epochs=finite_epochs, lr=lr, **settings)
+                collected.append(metrics)
+            epoch = state.epoch + 1
+            return state, _concatenate(collected), (epoch, value, divergence_message(value, epoch, lr))
+        collected.append(metrics)
+        state, epochs = new_state, epochs - n
+    return state, _concatenate(collected), None
+
+
+def _concatenate(chunks):
+    if not chunks:
+        return {}
+    return {name: np.concatenate([chunk[name] for chunk in chunks]) for name in chunks[0]}
+
+
+# ---------------------------------------------------------------------------------------------------- fit
 
 
 def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="cross_entropy", output=None,
@@ -232,104 +329,185 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
         on_divergence="raise"):
     """Train `params` on (x, y) and return `(params, history)`.
 
+    params: a params list, or a `TrainState` to resume from (then a TrainState is returned, and training goes on
+    from its epoch with its optimizer memory: fit for 10 epochs twice gives the same weights as fit for 20).
     epochs: passes over the training data. lr: learning rate. batch_size: examples per step (None = all;
     when it does not divide the number of examples, each epoch leaves out the few that don't fill a batch).
-    activation: hidden-layer activation (a name, or one per hidden layer). loss: "mse", "cross_entropy" or
-    "binary_cross_entropy" (the cross-entropies expect a "linear" output: logits). optimizer: "sgd",
-    "momentum" or "adam". seed / key: the shuffling order. x_val, y_val: measured after every epoch.
-    snapshot_every: keep a copy of the parameters every that many epochs (and at epoch 0 and the end),
-    for replaying training. l1, l2: weight penalties. on_divergence: "raise" a TrainingDiverged error
-    (default) or "stop": print the message and return what was trained before the loss broke.
+    activation: hidden-layer activation (a name, or one per hidden layer). loss: "cross_entropy" (several
+    classes), "binary_cross_entropy" (two classes, one output column) or "mse"; the cross-entropies expect a
+    "linear" output (logits). optimizer: "sgd", "momentum" or "adam". seed / key: the shuffling order.
+    x_val, y_val: measured after every epoch. snapshot_every: keep a copy of the parameters every that many
+    epochs (and at the start and the end), for replaying training. l1, l2: weight penalties.
+    on_divergence: "raise" a TrainingDiverged error (default) or "stop": print the message and return what was
+    trained before the loss broke.
 
-    history: {"epoch": [1, 2, ...], "train_loss": [...], "train_accuracy": [...] (classification),
-    "val_loss", "val_accuracy" (with validation data), "snapshots": [{"epoch": e, "params": ...}, ...]}.
+    history: see the schema in this module's docstring, plus "snapshots": [{"epoch": e, "params": ...}, ...].
     """
-    if on_divergence not in ("raise", "stop"):
-        raise ValueError(f"on_divergence must be 'raise' or 'stop'; got {on_divergence!r}.")
-    output = output_for_loss(loss, output)
-    dtype = jax.dtypes.canonicalize_dtype(params[0]["W"].dtype)   # float64 weights train in float32 without x64
-    x = _as_float_array(x, dtype)
-    check_shapes(params, x)
-    n = x.shape[0]
-    y = _as_targets(y, loss, dtype)
-    _check_targets(y, n, loss)
-    batch_size = n if batch_size is None else int(batch_size)
-    if not 1 <= batch_size <= n:
-        raise ValueError(f"batch_size must be between 1 and the number of examples ({n}); got {batch_size}.")
-    has_val = x_val is not None and y_val is not None
-    if has_val:
-        x_val = _as_float_array(x_val, dtype)
-        y_val = _as_targets(y_val, loss, dtype)
-        check_shapes(params, x_val)
-        _check_targets(y_val, x_val.shape[0], loss)
-    else:
-        x_val = y_val = None      # nothing to transfer; the compiled epoch without validation ignores them
+    settings = _check_settings(epochs=epochs, lr=lr, activation=activation, loss=loss, output=output,
+                               optimizer=optimizer, l1=l1, l2=l2, on_divergence=on_divergence,
+                               snapshot_every=snapshot_every)
+    resuming = isinstance(params, TrainState)
+    state = _check_state(params, optimizer) if resuming else new_train_state(params, optimizer)
+    dtype = jax.dtypes.canonicalize_dtype(state.params[0]["W"].dtype)  # float64 weights train in float32 without x64
+    x, y = _check_data(state.params, x, y, loss, dtype, "x", "y")
+    if (x_val is None) != (y_val is None):
+        given, missing = ("x_val", "y_val") if y_val is None else ("y_val", "x_val")
+        raise ValueError(f"{given} was given without {missing}: pass both to measure validation data, or neither.")
+    if x_val is not None:
+        x_val, y_val = _check_data(state.params, x_val, y_val, loss, dtype, "x_val", "y_val")
+    batch_size = _check_batch_size(batch_size, len(x))
+    if key is not None:
+        seed = tuple(np.asarray(jax.random.key_data(key)).ravel().tolist())
+    elif isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0; got {seed!r}.")
 
-    if isinstance(activation, list):
-        activation = tuple(activation)
-    run_epoch = _compiled_epoch(activation, loss, output, optimizer, float(l1), float(l2), n, batch_size, has_val)
     # One transfer for everything that is not on the device yet.
-    params = jax.tree.map(lambda a: a if isinstance(a, jax.Array) else np.asarray(a), params)
-    params, x, y, x_val, y_val = jax.device_put((params, x, y, x_val, y_val))
-    with _cache_every_compile():     # the first epoch compiles (or loads from the cache) the program
-        opt_state = get_optimizer(optimizer, lr).init(params)
-        lr = np.asarray(lr, dtype)
-        shuffler = np.random.default_rng(seed if key is None else np.asarray(jax.random.key_data(key)))
-        n_batches = n // batch_size
-        metric_names = _metric_names(loss, has_val)
-
-        history = {"epoch": []}
-        snapshots = []
+    (params, opt_state), x, y, x_val, y_val = jax.device_put(((_as_arrays(state.params), state.opt_state), x, y,
+                                                              x_val, y_val))
+    state = TrainState(params, opt_state, int(state.epoch))
+    start = state.epoch
+    history = {"epoch": []}
+    snapshots = [{"epoch": start, "params": jax.device_get(state.params)}] if snapshot_every else []
+    done = 0
+    while done < epochs:
+        # Train up to the next snapshot (or the end) in one go.
+        n = epochs - done if not snapshot_every else min(epochs - done, snapshot_every - (state.epoch % snapshot_every))
+        state, metrics, diverged = train_until(state, x, y, x_val, y_val, epochs=n, lr=lr, batch_size=batch_size,
+                                               seed=seed, **settings)
+        trained = len(metrics.get("train_loss", ()))
+        history["epoch"] += list(range(state.epoch - trained + 1, state.epoch + 1))
+        for name, values in metrics.items():
+            history.setdefault(name, []).extend(float(v) for v in values)
+        done += trained
+        if diverged is not None:
+            return _diverged(diverged, state, history, snapshots, on_divergence, resuming)
         if snapshot_every:
-            snapshots.append({"epoch": 0, "params": jax.device_get(params)})
-        pending = []   # (epoch, params before it, metrics) not yet looked at
-        for epoch in range(1, epochs + 1):
-            params_before = params
-            # This epoch's mini-batches: a fresh shuffle, cut into rows of batch_size example indices (the last
-            # n % batch_size examples of the shuffle sit this epoch out). At full batch the order does not matter
-            # (the step sums over every example), so there is nothing to draw or to send.
-            batch_order = None
-            if batch_size < n:
-                batch_order = shuffler.permutation(n)[: n_batches * batch_size].reshape(n_batches, batch_size)
-                batch_order = batch_order.astype(np.int32)
-            params, opt_state, metrics = run_epoch(params, opt_state, lr, batch_order, x, y, x_val, y_val)
-            pending.append((epoch, params_before, metrics))
-            if snapshot_every and (epoch % snapshot_every == 0 or epoch == epochs):
-                snapshots.append({"epoch": epoch, "params": jax.device_get(params)})
-            if len(pending) == CHECK_EVERY or epoch == epochs:
-                diverged = _record(history, pending, metric_names)
-                if diverged is not None:
-                    return _diverged(diverged, history, snapshots, lr, on_divergence)
-                pending = []
-        if snapshot_every:
-            history["snapshots"] = snapshots
-        return params, history
+            snapshots.append({"epoch": state.epoch, "params": jax.device_get(state.params)})
+    for name in metric_names(loss, x_val is not None):
+        history.setdefault(name, [])
+    if snapshot_every:
+        history["snapshots"] = snapshots
+    return (state if resuming else state.params), history
 
 
-def _record(history, pending, names):
-    """Move the pending epochs' metrics into history; return the first (epoch, params before) that broke.
-
-    Every pending epoch's metrics come back in one device_get (one wait for all, not one per value)."""
-    fetched = jax.device_get([metrics for _, _, metrics in pending])
-    for (epoch, params_before, _), metrics in zip(pending, fetched):
-        values = {name: float(value) for name, value in zip(names, metrics)}
-        if not math.isfinite(values["train_loss"]):
-            return epoch, params_before, values["train_loss"]
-        history["epoch"].append(epoch)
-        for name, value in values.items():
-            history.setdefault(name, []).append(value)
-    return None
-
-
-def _diverged(diverged, history, snapshots, lr, on_divergence):
-    epoch, params_before, value = diverged
-    lr = float(lr)
-    message = (f"Training diverged: the loss became {value} at epoch {epoch} (learning rate {lr:g}). "
-               f"The steps are too large and overshoot; try a smaller learning rate, e.g. lr={lr / 10:g}.")
+def _diverged(diverged, state, history, snapshots, on_divergence, resuming):
+    epoch, _, message = diverged
     if snapshots:
         history["snapshots"] = snapshots
     history["diverged"] = message
+    params = state if resuming else state.params
     if on_divergence == "raise":
-        raise TrainingDiverged(message, epoch, params_before, history)
+        raise TrainingDiverged(message, epoch, state.params, history)
     print(message)
-    return params_before, history
+    return params, history
+
+
+def _as_arrays(params):
+    """NumPy arrays for any lists or scalars in params, ready for one device_put (JAX arrays stay put)."""
+    return jax.tree.map(lambda a: a if isinstance(a, jax.Array) else np.asarray(a), params)
+
+
+def _number(name, value, *, positive=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+        raise ValueError(f"{name} must be a finite number; got {value!r}.")
+    if (value <= 0) if positive else (value < 0):
+        raise ValueError(f"{name} must be {'above' if positive else 'at least'} 0; got {value!r}."
+                         + (" A negative learning rate would climb the loss instead of descending it."
+                            if name == "lr" and value < 0 else ""))
+    return float(value)
+
+
+def _check_settings(*, epochs, lr, activation, loss, output, optimizer, l1, l2, on_divergence, snapshot_every):
+    """The settings of fit, checked; returns the ones train_epochs takes (besides lr, batch_size, seed)."""
+    if on_divergence not in ("raise", "stop"):
+        raise ValueError(f"on_divergence must be 'raise' or 'stop'; got {on_divergence!r}.")
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+        raise ValueError(f"epochs must be a whole number >= 1 (passes over the data); got {epochs!r}.")
+    if snapshot_every is not None and (isinstance(snapshot_every, bool)
+                                       or not isinstance(snapshot_every, numbers.Integral) or snapshot_every < 1):
+        raise ValueError(f"snapshot_every must be a whole number of epochs >= 1, or None; got {snapshot_every!r}.")
+    _number("lr", lr, positive=True)
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer {optimizer!r}. Valid optimizers are: {', '.join(OPTIMIZERS)}.")
+    output_for_loss(loss, output)          # checks the loss name, and that the cross-entropies get logits
+    return {"activation": tuple(activation) if isinstance(activation, list) else activation, "loss": loss,
+            "optimizer": optimizer, "l1": _number("l1", l1), "l2": _number("l2", l2)}
+
+
+def _check_state(state, optimizer):
+    expected = jax.tree.structure(get_optimizer(optimizer, 0.0).init(state.params))
+    if jax.tree.structure(state.opt_state) != expected:
+        raise ValueError(f"This TrainState's optimizer memory does not fit optimizer={optimizer!r}: resume with the "
+                         "optimizer it was trained with, or start a new state with new_train_state(params, "
+                         f"{optimizer!r}).")
+    return state
+
+
+def _check_batch_size(batch_size, n):
+    if batch_size is None:
+        return n
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or not 1 <= batch_size <= n:
+        raise ValueError(f"batch_size must be a whole number between 1 and the number of examples ({n}); "
+                         f"got {batch_size!r}.")
+    return int(batch_size)
+
+
+# Inputs are converted with NumPy and then sent to the device in one transfer: a conversion done by JAX
+# (jnp.asarray(x, dtype), y.astype) is an eager XLA operation, compiled once per process for each shape and
+# dtype, and that costs about 10 ms apiece in a fresh kernel. Arrays that are already JAX arrays stay put.
+
+def _check_data(params, x, y, loss, dtype, x_name, y_name):
+    """x as float inputs and y as the targets `loss` needs, checked; a problem raises a ValueError naming the fix."""
+    if isinstance(x, jax.Array):
+        x = x if x.dtype == dtype else x.astype(dtype)
+    else:
+        x = np.asarray(x, dtype=dtype)
+    if getattr(x, "ndim", 0) == 2 and x.shape[0] == 0:
+        raise ValueError(f"{x_name} has no examples (shape {x.shape}): there is nothing to train on.")
+    check_shapes(params, x)
+    if not bool(np.isfinite(np.asarray(x)).all()):
+        rows = np.flatnonzero(~np.isfinite(np.asarray(x)).all(axis=1))
+        raise ValueError(f"{x_name} holds NaN or infinite values (in {len(rows)} of its {len(x)} rows, the first "
+                         f"at row {rows[0]}): the data is broken, not the learning rate. Remove or fill those "
+                         "rows before training.")
+    y = y if isinstance(y, jax.Array) else np.asarray(y)
+    if y.shape[:1] != x.shape[:1]:
+        raise ValueError(f"{x_name} has {len(x)} examples but {y_name} has "
+                         f"{y.shape[0] if y.ndim else 'no axis of'} examples: they must have the same first "
+                         "dimension.")
+    n_outputs = params[-1]["W"].shape[1]
+    _check_targets(np.asarray(y), loss, n_outputs, y_name)
+    wanted = np.int32 if loss == "cross_entropy" and y.ndim == 1 else dtype
+    return x, (y if y.dtype == wanted else y.astype(wanted))
+
+
+def _check_targets(y, loss, n_outputs, name):
+    if loss == "cross_entropy":
+        if n_outputs == 1:
+            raise ValueError("The network has one output column, but loss='cross_entropy' needs one column per "
+                             "class: with one output column use loss='binary_cross_entropy' (two classes), or give "
+                             "the network one output per class.")
+        if y.ndim == 1:
+            if not (np.issubdtype(y.dtype, np.integer) or (np.issubdtype(y.dtype, np.floating)
+                                                           and bool(np.all(np.mod(y, 1) == 0)))):
+                raise ValueError(f"{name} must hold class numbers 0 to {n_outputs - 1} for loss='cross_entropy'; "
+                                 f"got values of type {y.dtype}.")
+            if y.size and (y.min() < 0 or y.max() >= n_outputs):
+                raise ValueError(f"{name} holds class numbers from {y.min():g} to {y.max():g}, but the network has "
+                                 f"{n_outputs} output columns, for classes 0 to {n_outputs - 1}.")
+        elif y.ndim != 2 or y.shape[1] != n_outputs:
+            raise ValueError(f"{name} has shape {y.shape}; for loss='cross_entropy' give class numbers, shape (n,), "
+                             f"or one-hot rows, shape (n, {n_outputs}).")
+    elif loss == "binary_cross_entropy":
+        if n_outputs != 1:
+            raise ValueError(f"loss='binary_cross_entropy' needs one output column (one logit per example); the "
+                             f"network has {n_outputs}. For {n_outputs} classes use loss='cross_entropy'.")
+        if y.size != y.shape[0] or not bool(np.isin(y, (0, 1)).all()):
+            raise ValueError(f"{name} must hold one label per example, 0 or 1, for loss='binary_cross_entropy'; got "
+                             f"shape {y.shape} with values {np.unique(y)[:5].tolist()}.")
+    else:
+        if y.ndim != 2 or y.shape[1] != n_outputs:
+            raise ValueError(f"For the 'mse' loss, {name} must be 2-D (n, {n_outputs}), like the network's output; "
+                             f"got shape {y.shape}." + (" Try y.reshape(-1, 1)." if y.ndim == 1 else ""))
+        if not bool(np.isfinite(y).all()):
+            raise ValueError(f"{name} holds NaN or infinite targets: the data is broken, not the learning rate.")

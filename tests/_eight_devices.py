@@ -9,7 +9,7 @@ import jax
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from course_lib import devices, init_mlp
+from course_lib import datasets, devices, fit, init_mlp
 
 report = devices.report()
 result = devices.compare_with_one_device(epochs=2, batch_size=64)
@@ -27,7 +27,17 @@ try:
 except ValueError as e:
     error = str(e)
 
+# The same training by course_lib.fit on one device: the trainers share train_step and batch_order.
+digits = datasets.load_digits(seed=0)
+start = init_mlp([64, 32, 10], seed=0)
+on_eight, history_eight, _ = devices.data_parallel_fit(start, digits.x_train, digits.y_train, epochs=2, lr=0.1,
+                                                       batch_size=64, seed=5)
+by_fit, history_fit = fit(start, digits.x_train, digits.y_train, epochs=2, lr=0.1, batch_size=64, seed=5)
+fit_difference = max(float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+                     for a, b in zip(jax.tree.leaves(on_eight), jax.tree.leaves(by_fit)))
+
 print(json.dumps({
+    "fit_difference": fit_difference, "history_eight": history_eight, "history_fit": history_fit,
     "n": report.n_devices, "simulated": report.simulated_devices, "text": str(report), "error": error,
     "where_split": devices.where(x_split), "where_copied": devices.where(x_copied),
     "where_some": devices.where(x_on_some), **result,

@@ -156,6 +156,12 @@ def test_eight_simulated_devices_give_the_single_device_result():
     assert result["where_copied"] == "8 devices cpu:0..7 (sharding P())"
     assert result["where_some"] == "4 devices cpu:0,2,4,6 (sharding P('data',))"
     assert result["n_devices"] == 8 and result["mesh"] == {"data": 8}
+    # 8 devices equal course_lib.fit on one, to float rounding, with the same history schema.
+    assert result["fit_difference"] < 1e-5, result["fit_difference"]
+    assert set(result["history_eight"]) == set(result["history_fit"]) == {"epoch", "train_loss", "train_accuracy"}
+    np.testing.assert_allclose(result["history_eight"]["train_loss"], result["history_fit"]["train_loss"], rtol=1e-5)
+    np.testing.assert_allclose(result["history_eight"]["train_accuracy"], result["history_fit"]["train_accuracy"],
+                               atol=1e-6)
     assert result["steps"] > 32             # more steps than the deadlock limit: the periodic sync is exercised
     assert result["max_difference"] < 1e-5
     assert result["final_loss"] < 1.5       # it did learn (the untrained loss is about ln 10 ≈ 2.3)

@@ -125,7 +125,8 @@ def test_fit_rejects_bad_input():
 # ------------------------------------------------------------------------- the persistent compilation cache
 
 def test_compilation_cache_directory_follows_the_environment_variable():
-    from course_lib.training import CACHE_VARIABLE, compilation_cache_dir
+    from course_lib.compilation_cache import CACHE_VARIABLE
+    from course_lib.compilation_cache import cache_dir as compilation_cache_dir
 
     for off in ("0", "off", "OFF", "false", "no", ""):
         assert compilation_cache_dir({CACHE_VARIABLE: off}) is None
@@ -136,17 +137,19 @@ def test_compilation_cache_directory_follows_the_environment_variable():
     assert compilation_cache_dir({}).parent == Path.home() / ".cache" / "course_lib"
 
 
-# A fresh interpreter: the cache is set up once per process, when course_lib.training is first imported.
+# A fresh interpreter: the cache is set up once per process, by the first fit (never by an import).
 CACHE_PROBE = """
 import json, sys
 import jax, numpy as np
 hits = []
 jax.monitoring.register_event_listener(lambda event, **kw: hits.append(event) if event.endswith("cache_hits") else None)
-from course_lib import datasets, fit, init_mlp, training
+from course_lib import compilation_cache, datasets, fit, init_mlp, training
+before_fit = jax.config.jax_compilation_cache_dir
 data = datasets.load("xor", n=64, seed=0)
 params, history = fit(init_mlp([2, 5, 1], seed=0), data.x_train, data.y_train, epochs=3, lr=0.5, batch_size=16,
                       activation="tanh", loss="binary_cross_entropy", x_val=data.x_test, y_val=data.y_test)
-print(json.dumps({"cache": str(training.COMPILATION_CACHE) if training.COMPILATION_CACHE else None,
+enabled = compilation_cache.enable()
+print(json.dumps({"cache": str(enabled) if enabled else None, "before_fit": before_fit,
                   "jax_dir": jax.config.jax_compilation_cache_dir,
                   "min_compile_time": jax.config.jax_persistent_cache_min_compile_time_secs,
                   "hits": len(hits), "loss": history["train_loss"], "val_loss": history["val_loss"],
@@ -167,9 +170,10 @@ def test_compiled_epochs_are_cached_on_disk_and_reused_with_identical_results(tm
     cache = tmp_path / "cache"
     first, first_stderr = run_cache_probe(COURSE_LIB_COMPILATION_CACHE=str(cache))
     assert first["cache"] == str(cache) and first["jax_dir"] == str(cache)
+    assert first["before_fit"] is None               # importing course_lib.training set nothing up
     assert first["min_compile_time"] == 1.0          # fit lowers JAX's threshold only while it runs
     written = sorted(p.name for p in cache.iterdir())
-    assert any(name.startswith("jit_run_epoch") for name in written), written
+    assert any(name.startswith("jit_run_epochs") for name in written), written
     second, second_stderr = run_cache_probe(COURSE_LIB_COMPILATION_CACHE=str(cache))
     assert second["hits"] >= 1                       # the epoch was loaded, not compiled
     assert first["hits"] == 0

@@ -1,8 +1,9 @@
 """The Playground: a TensorFlow-Playground-style lab in JupyterLab, on course_lib's own network and training.
 
 Pick a data set, the input features, 0 to 6 hidden layers of 1 to 8 neurons (an activation per layer), the
-learning rate, regularisation and batch size, then press play: the network trains in the kernel, in jitted
-chunks of epochs (`course_lib.playground.train_chunk`), and after each chunk every view is redrawn: the network
+learning rate, regularisation and batch size, then press play: the network trains in the kernel, in compiled
+chunks of epochs (`course_lib.playground.train`, on the training core every course_lib trainer shares), and after
+each chunk every view is redrawn: the network
 diagram with a heatmap tile per neuron (each node's value over the input plane), the decision boundary (or the
 regression surface) with the training points (dots) and the test points (rings), the loss curve, the losses as
 numbers and the epoch counter. Click an edge of the diagram to set a weight by hand.
@@ -149,7 +150,7 @@ def playground_plane(state, extent, resolution=64, discretize=False, show_test=T
                    "Press reset and try a smaller learning rate.")
     return {"kind": kind, "values": values, "classes": None, "image": image, "image_shape": list(image.shape[:2]),
             "extent": list(extent), "points": drawn_points, "discretize": bool(discretize), "task": config.task,
-            "n_classes": data.n_classes, "train_score": losses["train_loss"], "test_score": losses["test_loss"],
+            "n_classes": data.n_classes, "train_score": losses["train_loss"], "test_score": losses["val_loss"],
             "caption": caption, "axis_labels": ["x₁", "x₂"], "title": "", "width": int(width),
             "height": int(height), "marker": None, "path": None, "warning": warning,
             "toggles": [{"trait": "discretize", "label": "discretize output", "value": bool(discretize)},
@@ -165,7 +166,7 @@ def loss_curves(history, max_points=CURVE_POINTS):
         keep = np.unique(np.linspace(0, len(epochs) - 1, max_points).round().astype(int))
     return [{"x": epochs[keep], "y": np.asarray(history["train_loss"], np.float64)[keep], "label": "training loss",
              "dash": False},
-            {"x": epochs[keep], "y": np.asarray(history["test_loss"], np.float64)[keep], "label": "test loss",
+            {"x": epochs[keep], "y": np.asarray(history["val_loss"], np.float64)[keep], "label": "test loss",
              "dash": True}]
 
 
@@ -445,6 +446,9 @@ class Playground(ipywidgets.VBox):
         if not isinstance(state, engine.PlaygroundState):
             raise TypeError(f"load_state needs a PlaygroundState; got {type(state).__name__}.")
         self._state = state
+        # A new network (a click on + or −, another feature) needs a new training program: compile it in the
+        # background now, so that play or step does not wait for it (a no-op when it is compiled already).
+        engine.compile_ahead(state)
         self._extent = plane_extent_for(state.data)
         self._sync_controls()
         self._render()
@@ -896,10 +900,10 @@ class Playground(ipywidgets.VBox):
             history = self._state.history
             self.curve.show(series=loss_curves(history), x_range=(0, max(self._state.epoch, 1)))
             losses = self._state.losses()
-            text = (f"<b>Test loss</b> {fmt(losses['test_loss'], 3)} &nbsp; "
+            text = (f"<b>Test loss</b> {fmt(losses['val_loss'], 3)} &nbsp; "
                     f"<b>Training loss</b> {fmt(losses['train_loss'], 3)}")
-            if "test_accuracy" in losses:
-                text += (f"<br><b>Test accuracy</b> {losses['test_accuracy']:.1%} &nbsp; "
+            if "val_accuracy" in losses:
+                text += (f"<br><b>Test accuracy</b> {losses['val_accuracy']:.1%} &nbsp; "
                          f"<b>Training accuracy</b> {losses['train_accuracy']:.1%}")
             self.losses.value = text
         finally:
