@@ -19,6 +19,7 @@ import numpy as np
 import traitlets
 
 from course_lib.network import ShapeError, forward
+from course_lib.training import accuracy_from_outputs
 from course_lib.widgets._base import CourseWidget, all_finite, as_params, fmt, front_end
 from course_lib.widgets.planes import boundary_grid, check_extent, plane_extent
 from course_lib.widgets.style import class_rgba, diverging_rgba, get_style
@@ -89,8 +90,7 @@ def score(params, x, y, activation, task):
     outputs = np.asarray(forward(params, x, activation=activation, output="linear"))
     if task == "regression":
         return float(np.mean((outputs[:, : y.shape[1]] - y) ** 2))
-    predicted = (outputs[:, 0] > 0).astype(int) if outputs.shape[1] == 1 else outputs.argmax(axis=1)
-    return float(np.mean(predicted == y))
+    return float(accuracy_from_outputs(outputs, np.asarray(y)))
 
 
 def grid_rgba(grid, discretize, n_classes, style, vmax=None):
