@@ -16,6 +16,7 @@ import math
 import numbers
 
 import numpy as np
+import numpy.random  # noqa: F401  (loaded here, with the module, not by the first init_mlp call)
 
 INITS = ("he", "glorot", "xavier", "normal", "zeros")
 

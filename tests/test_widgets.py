@@ -132,23 +132,25 @@ def test_diagram_shows_backprop_gradients_on_request(params):
 
 
 def test_setting_a_weight_changes_what_the_diagram_draws(params):
+    # W[1, 1] is not the largest weight, so -3.0 (the new largest) must draw a wider edge.
+    assert abs(float(params[0]["W"][1, 1])) < max(abs(float(w)) for w in np.ravel(params[0]["W"]))
     diagram = NetworkDiagram(params, activation="relu", x=[1.0, 1.0])
     before_version = diagram.scene["version"]
     before = {(e["layer"], e["i"], e["j"]): e for e in diagram.drawn["edges"]}
-    unit_2_before = diagram.drawn["nodes"][2 + 2]["sum"]
-    diagram.set_weight(0, 1, 2, -3.0)
+    unit_1_before = diagram.drawn["nodes"][2 + 1]["sum"]
+    diagram.set_weight(0, 1, 1, -3.0)
     after = {(e["layer"], e["i"], e["j"]): e for e in diagram.drawn["edges"]}
-    assert after[(0, 1, 2)]["weight"] == -3.0 and after[(0, 1, 2)]["color"] == DEFAULT.negative
-    assert after[(0, 1, 2)]["width"] != before[(0, 1, 2)]["width"]
-    # hidden unit 2 gets x2 * W[1, 2]: its weighted sum moved by 1.0 * (-3 - old weight)
-    old_weight = before[(0, 1, 2)]["weight"]
-    assert diagram.drawn["nodes"][2 + 2]["sum"] == pytest.approx(unit_2_before + (-3.0 - old_weight))
+    assert after[(0, 1, 1)]["weight"] == -3.0 and after[(0, 1, 1)]["color"] == DEFAULT.negative
+    assert after[(0, 1, 1)]["width"] != before[(0, 1, 1)]["width"]
+    # hidden unit 1 gets x2 * W[1, 1]: its weighted sum moved by 1.0 * (-3 - old weight)
+    old_weight = before[(0, 1, 1)]["weight"]
+    assert diagram.drawn["nodes"][2 + 1]["sum"] == pytest.approx(unit_1_before + (-3.0 - old_weight))
     assert diagram.scene["version"] == before_version + 1
-    assert float(diagram.params[0]["W"][1, 2]) == -3.0
-    assert float(params[0]["W"][1, 2]) != -3.0                    # the caller's params are never modified
+    assert float(diagram.params[0]["W"][1, 1]) == -3.0
+    assert float(params[0]["W"][1, 1]) != -3.0                    # the caller's params are never modified
     # the encoded scene the browser gets carries the same edge
     scene, _ = sent_to_browser(diagram)
-    sent = [e for e in scene["scene"]["edges"] if (e["layer"], e["i"], e["j"]) == (0, 1, 2)][0]
+    sent = [e for e in scene["scene"]["edges"] if (e["layer"], e["i"], e["j"]) == (0, 1, 1)][0]
     assert sent["weight"] == -3.0
     diagram.set_bias(0, 3, 0.75)
     assert [n for n in diagram.drawn["nodes"] if n["layer"] == 1][3]["bias"] == 0.75
