@@ -465,12 +465,39 @@ def _train_state(state):
     return TrainState(state.params, state.opt_state, state.epoch)
 
 
-def compile_ahead(state):
-    """Start compiling the training program for this state's network in the background (the view calls it when
-    the network changes, so the next step does not wait for the compile). Returns a Future."""
+_latest_network = [None]     # the network compile_ahead was last asked about
+
+
+def compile_ahead(state, neighbours=True):
+    """Start compiling the training program for this state's network in the background, then (with neighbours)
+    the programs of the networks one click away (a neuron more or fewer in a layer, a layer more or fewer), so
+    that a step after + or − does not wait for a compile. The view calls it whenever the network changes;
+    compiles queued for a network the student has already left are skipped. Returns the Future of the first."""
     compilation_cache.enable()
-    return training.compile_ahead(_train_state(state), *training_arrays(state.config),
-                                  **_training_settings(state.config))
+    _latest_network[0] = state.config
+    still_wanted = lambda config=state.config: _latest_network[0] == config   # noqa: E731
+    futures = [training.compile_ahead(_train_state(state), *training_arrays(state.config), still_wanted=still_wanted,
+                                      **_training_settings(state.config))]
+    for config in (_one_click_away(state.config) if neighbours else ()):
+        neighbour = new_state(config)
+        futures.append(training.compile_ahead(_train_state(neighbour), *training_arrays(config),
+                                              still_wanted=still_wanted, **_training_settings(config)))
+    return futures[0]
+
+
+def _one_click_away(config):
+    """The configs the + and − buttons of the neurons and the layers lead to from `config`."""
+    hidden = list(config.hidden)
+    options = []
+    for k in range(len(hidden)):
+        for delta in (+1, -1):
+            if 1 <= hidden[k] + delta <= MAX_NEURONS:
+                options.append(hidden[:k] + [hidden[k] + delta] + hidden[k + 1:])
+    if len(hidden) < MAX_HIDDEN_LAYERS:
+        options.append(hidden + [hidden[-1] if hidden else 4])
+    if hidden:
+        options.append(hidden[:-1])
+    return [config.replace(hidden=tuple(option)) for option in options]
 
 
 DEFAULT_CHUNK = EPOCHS_PER_CALL

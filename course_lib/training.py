@@ -250,16 +250,21 @@ def _signature(program, args):
                                      for a in leaves)
 
 
-def compile_ahead(state, x, y, x_val=None, y_val=None, **settings):
+def compile_ahead(state, x, y, x_val=None, y_val=None, *, still_wanted=None, **settings):
     """Start compiling, in a background thread, the program `train_epochs` will need for these arguments.
 
     The Playground calls it as soon as the network changes, so that the next step does not wait for a compile.
-    Takes the same arguments as `train_epochs`; returns a concurrent.futures.Future of the compiled program.
+    Takes the same arguments as `train_epochs`, plus `still_wanted`: a function checked when the compile's turn
+    comes, which skips it when it returns False (the student has moved on). Returns a Future of the compiled
+    program (of None when skipped).
     """
     program, args = _arguments(state, x, y, x_val, y_val, n_epochs=1, **settings)
     signature = _signature(program, args)
     if signature not in _compiled_ahead:
         def compile_it():
+            if still_wanted is not None and not still_wanted():
+                del _compiled_ahead[signature]
+                return None
             with compilation_cache.every_compile():
                 return program.lower(*args).compile()
         _compiled_ahead[signature] = _compiler().submit(compile_it)
@@ -283,8 +288,9 @@ def train_epochs(state, x, y, x_val=None, y_val=None, *, epochs, lr, batch_size,
     program, args = _arguments(state, x, y, x_val, y_val, lr=lr, batch_size=batch_size, seed=seed,
                                n_epochs=epochs, activation=activation, loss=loss, optimizer=optimizer, l1=l1, l2=l2)
     ahead = _compiled_ahead.get(_signature(program, args))
+    compiled = ahead.result() if ahead is not None else None     # waits if it is being compiled right now
     with compilation_cache.every_compile():    # the first call compiles the program (or loads it from the cache)
-        new_state, metrics = (ahead.result() if ahead is not None else program)(*args)
+        new_state, metrics = (compiled or program)(*args)
     metrics = {name: values[:epochs] for name, values in jax.device_get(metrics).items()}
     return new_state._replace(epoch=int(state.epoch) + epochs), metrics
 
