@@ -10,7 +10,7 @@ NBENV  := MPLBACKEND=module://matplotlib_inline.backend_inline
 NBVAL  := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT   ?= 8888
 
-.PHONY: install lab test unit nbval notebooks check-notebooks execute-solutions course-time bench slides site clean help
+.PHONY: install lab test unit nbval notebooks check-notebooks execute-solutions course-time bench device-check slides site clean help
 
 help:
 	@echo "make lab           set up .venv and open JupyterLab on the course"
@@ -19,6 +19,7 @@ help:
 	@echo "make execute-solutions  re-run and store the solutions with their outputs"
 	@echo "make course-time   run every notebook and print its time"
 	@echo "make bench         benchmarks -> bench/results.md and bench/results.json"
+	@echo "make device-check  on the accelerator JAX finds: device report, notebook 08, fit benchmarks -> bench/device_check/"
 	@echo "make slides        reveal.js decks in build/slides (offline)"
 	@echo "make site          static HTML course in build/site (offline)"
 
@@ -68,6 +69,12 @@ course-time: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt
 	$(PY) bench/run.py
+
+# Where JAX finds a GPU or TPU (or on the CPU): devices.report(), notebook 08 under nbval, the digits and wide-MLP
+# benchmarks of fit and hand-tuned JAX; the report goes to bench/device_check/. Not part of `make test`.
+device-check: $(STAMP)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt || true
+	$(NBENV) $(PY) -m bench.device_check
 
 slides: $(STAMP) $(VENDOR_STAMP)
 	$(PY) -m course_lib.publish slides
