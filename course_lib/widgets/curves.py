@@ -146,6 +146,7 @@ class LossCurve(LinePlot):
 
     def __init__(self, history, metric="loss", marker=None, log_y=False, title=None, width=360, height=220,
                  style=None):
+        self._metric = metric
         series = loss_series(history, metric)
         epochs = list(history["epoch"])
         # from epoch 0 (the starting weights, where a replay begins) to the last
@@ -153,3 +154,20 @@ class LossCurve(LinePlot):
         super().__init__(series, x_label="epoch", y_label=metric, title=title or f"{metric} per epoch",
                          width=width, height=height, log_y=log_y, marker_x=marker, style=style, x_range=x_range,
                          y_range=None if metric == "loss" or log_y else (0.0, 1.02))
+
+    @classmethod
+    def for_training(cls, epochs, validation=False, metric="loss", **options):
+        """An empty curve with room for `epochs` epochs, to draw while training: pass its `update` to `fit`.
+
+        >>> curve = LossCurve.for_training(epochs=50, validation=True)
+        >>> curve.update({"epoch": [1, 2], "train_loss": [0.9, 0.7], "val_loss": [1.0, 0.8]}).drawn["x_range"][1]
+        50.0
+        """
+        history = {"epoch": [], f"train_{metric}": []} | ({f"val_{metric}": []} if validation else {})
+        curve = cls(history, metric=metric, **options)
+        curve.set_ranges(x_range=(0.0, float(epochs)), y_range=curve._options["y_range"])
+        return curve
+
+    def update(self, history):
+        """Redraw with the history so far: `fit(..., on_progress=curve.update)` draws the curve as training runs."""
+        return self.show(series=loss_series(history, self._metric))
