@@ -53,27 +53,27 @@ test: $(STAMP)
 	$(NBENV) $(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
 
 notebooks: $(STAMP)
-	$(PY) -m course_lib.authoring generate
+	$(PY) -m tools.stubs generate
 
 check-notebooks: $(STAMP)
-	$(PY) -m course_lib.authoring check
+	$(PY) -m tools.stubs check
 
 execute-solutions: $(STAMP)
-	$(PY) -m course_lib.authoring execute
-	$(PY) -m course_lib.authoring generate
+	$(PY) -m tools.execute solutions
+	$(PY) -m tools.stubs generate
 
 course-time: $(STAMP)
-	$(PY) -m course_lib.authoring time
+	$(PY) -m tools.execute time
 
 bench: $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt
 	$(PY) bench/run.py
 
 slides: $(STAMP) $(VENDOR_STAMP)
-	$(PY) -m course_lib.publish slides
+	$(PY) -m tools.publish slides
 
 site: $(STAMP) $(VENDOR_STAMP)
-	$(PY) -m course_lib.publish site
+	$(PY) -m tools.publish site
 
 clean:
 	rm -rf build .pytest_cache

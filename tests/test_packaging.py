@@ -16,8 +16,12 @@ def normalize(name):
 
 
 def pyproject_requirements():
+    """The course's dependencies and those of every optional group (`authoring`, `test`); a group that includes
+    another (`course_lib[authoring]`) is not a package to pin."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]]
+    groups = [r for group in project["optional-dependencies"].values() for r in group]
+    wanted = [Requirement(r) for r in project["dependencies"] + groups]
+    return [r for r in wanted if normalize(r.name) != normalize(project["name"])]
 
 
 def lock_versions():

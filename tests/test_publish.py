@@ -1,4 +1,4 @@
-"""`make slides` and `make site` (course_lib.publish): every notebook built, nothing loaded from the network.
+"""`make slides` and `make site` (tools.publish): every notebook built, nothing loaded from the network.
 
 The module-scoped fixtures build the decks and the site once, into a temporary folder, from the repository's
 notebooks (about 40 s on 2 cores). They need the npm packages of vendor/ (`make install`); without them the build
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from course_lib import publish
-from course_lib.authoring import read_notebook, solution_notebooks
+from tools import links, publish
+from tools.notebooks import read_notebook, solution_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = solution_notebooks(ROOT / "solutions")
@@ -186,8 +186,8 @@ def test_site_has_every_notebook_solved_and_for_students_in_syllabus_order(site)
         assert (site / "notebooks" / solution.name).is_file(), f"no student .ipynb to download for {solution.name}"
         positions.append(index.index(f'href="solutions/{solution.stem}.html"'))
         assert f'href="notebooks/{solution.stem}.html"' in index
-        assert publish.colab_url(f"notebooks/{solution.name}").replace("&", "&amp;") in index
-        assert publish.binder_url(f"notebooks/{solution.name}").replace("&", "&amp;") in index
+        assert links.colab_url(f"notebooks/{solution.name}").replace("&", "&amp;") in index
+        assert links.binder_url(f"notebooks/{solution.name}").replace("&", "&amp;") in index
     assert positions == sorted(positions), "the site index is not in syllabus order"
 
 
@@ -253,16 +253,16 @@ def test_a_folder_that_is_not_a_build_is_never_deleted(tmp_path):
 
 
 def test_links_come_from_the_one_repository_url(tmp_path):
-    repository = publish.repository_url()
+    repository = links.repository_url()
     text = (ROOT / "pyproject.toml").read_text()
     assert f'Repository = "{repository}"' in text
-    assert publish.colab_url("notebooks/05_backpropagation.ipynb", "https://github.com/a/b") == (
+    assert links.colab_url("notebooks/05_backpropagation.ipynb", "https://github.com/a/b") == (
         "https://colab.research.google.com/github/a/b/blob/main/notebooks/05_backpropagation.ipynb")
-    assert publish.binder_url("notebooks/05_backpropagation.ipynb", "https://github.com/a/b") == (
+    assert links.binder_url("notebooks/05_backpropagation.ipynb", "https://github.com/a/b") == (
         "https://mybinder.org/v2/gh/a/b/main?labpath=notebooks%2F05_backpropagation.ipynb")
-    with pytest.raises(publish.PublishError, match="GitHub"):
-        publish.colab_url("x.ipynb", "https://gitlab.com/a/b")
+    with pytest.raises(links.LinksError, match="GitHub"):
+        links.colab_url("x.ipynb", "https://gitlab.com/a/b")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split(publish.README_BEGIN, 1)[1].split(publish.README_END, 1)[0]
-    assert block.strip() == publish.readme_links(repository), (
-        "README's Colab/Binder badges are not made from pyproject.toml's URL: run `python -m course_lib.publish links`")
+    block = readme.split(links.README_BEGIN, 1)[1].split(links.README_END, 1)[0]
+    assert block.strip() == links.readme_links(repository), (
+        "README's Colab/Binder badges are not made from pyproject.toml's URL: run `python -m tools.links`")

@@ -15,10 +15,10 @@ from ipywidgets.widgets.widget import _remove_buffers
 
 from course_lib import ShapeError, backprop, datasets, fit, forward, init_mlp
 from course_lib.activations import get_activation, get_activation_derivative
+from bench.widget_candidates import benchmark_update_latency
 from course_lib.widgets import (PRESENTATION, DecisionBoundary, LinePlot, LossCurve, NetworkDiagram, NeuronHeatmaps,
-                                TrainingReplay, WeightMatrices, activation_explorer, benchmark_update_latency,
-                                boundary_grid, diagram_layout, layer_grids, learning_rate_explorer, link_input,
-                                link_params, use_style)
+                                TrainingReplay, WeightMatrices, activation_explorer, boundary_grid, diagram_layout,
+                                layer_grids, learning_rate_explorer, link_input, link_params, use_style)
 from course_lib.widgets.bench import RecordingComm
 from course_lib.widgets.style import DEFAULT, class_rgba, diverging_rgba, hex_to_rgb, sequential_rgba
 
