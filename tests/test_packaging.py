@@ -66,3 +66,100 @@ def test_lock_has_no_gpu_or_benchmark_only_packages():
     locked = lock_versions()
     for name in ("torch", "jax-cuda12-plugin", "jax-cuda13-plugin", "nvidia-cublas-cu12"):
         assert name not in locked
+
+
+# ------------------------------------------------------------------------------------------ the wheel a student installs
+
+OVERRIDES = ROOT / "jupyter" / "lab" / "settings" / "overrides.d" / "course_lib.json"
+OVERRIDES_TARGET = "share/jupyter/lab/settings/overrides.d"     # under the environment's prefix
+
+
+def test_the_lab_settings_override_names_real_settings_of_this_jupyterlab():
+    """jupyter/lab/settings/overrides.d/course_lib.json turns off the news question: every plugin id and key in it
+    exists in the installed JupyterLab's schemas, with a value the schema allows."""
+    import json
+
+    import jupyterlab
+
+    schemas = Path(jupyterlab.__file__).parent / "schemas"
+    overrides = json.loads(OVERRIDES.read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    for plugin_id, values in overrides.items():
+        package, plugin = plugin_id.split(":")
+        schema_path = schemas / package / f"{plugin}.json"
+        assert schema_path.is_file(), f"{plugin_id}: no such settings plugin in JupyterLab {jupyterlab.__version__}"
+        properties = json.loads(schema_path.read_text(encoding="utf-8"))["properties"]
+        for key, value in values.items():
+            assert key in properties, f"{plugin_id} has no setting {key!r}"
+            allowed = [choice["const"] for choice in properties[key].get("oneOf", [])]
+            assert value in allowed if allowed else isinstance(value, bool) == (properties[key]["type"] == "boolean")
+    data_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    assert data_files[OVERRIDES_TARGET] == [OVERRIDES.relative_to(ROOT).as_posix()]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """The course's wheel, built from this checkout as pip would (`pip wheel --no-deps .`, no network)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("wheel")
+    # A copy of the sources, so that the build's own build/ and *.egg-info never land in the checkout.
+    import shutil
+    source = out / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "node_modules", "build", "*.egg-info", "__pycache__", "notebooks", "solutions", "bench",
+        "tests", "vendor"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
+                    "-w", str(out / "dist"), str(source)], check=True, capture_output=True, text=True)
+    (path,) = (out / "dist").glob("course_lib-*.whl")
+    return path
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_the_course_library_and_no_tooling(wheel):
+    import zipfile
+
+    names = zipfile.ZipFile(wheel).namelist()
+    packages = {name.split("/")[0] for name in names if not name.startswith("course_lib-")}
+    assert packages == {"course_lib"}, f"the wheel installs more than course_lib: {packages}"
+    tooling = [name for name in names
+               if re.search(r"(^|/)(tools|bench|assets)/|(^|/)(authoring|publish|widget_candidates)\.py$", name)]
+    assert not tooling, f"tooling in the student's wheel: {tooling}"
+    archive = zipfile.ZipFile(wheel)
+    benchmarks = [name for name in names if name.endswith(".py")
+                  and re.search(rb"^def (compare_candidates|benchmark_update_latency)\b", archive.read(name), re.M)]
+    assert not benchmarks, f"the widget benchmarks belong in bench/, not the wheel: {benchmarks}"
+    for needed in ("course_lib/__init__.py", "course_lib/widgets/diagram.js", "course_lib/widgets/widgets.css",
+                   "course_lib/exercises/checker.py"):
+        assert needed in names
+    assert any(name.endswith(f".data/data/{OVERRIDES_TARGET}/course_lib.json") for name in names)
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_imports_and_its_lab_asks_no_news_question(wheel, tmp_path):
+    """Installed (not editable) into an empty prefix, away from the checkout: `import course_lib` works from it,
+    and a JupyterLab whose settings folder is that prefix's answers with the course's news settings."""
+    import json
+    import subprocess
+    import sys
+
+    prefix = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--prefix", str(prefix),
+                    str(wheel)], check=True, capture_output=True, text=True)
+    (site,) = prefix.glob("lib/python*/site-packages")
+    env = {key: value for key, value in __import__("os").environ.items() if key != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(site)
+    code = ("import course_lib, course_lib.widgets, course_lib.exercises; "
+            "print(course_lib.__file__); print(course_lib.init_mlp([2, 3, 1], seed=0)[0]['W'].shape)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    where, shape = done.stdout.split()[:2]
+    assert Path(where).is_relative_to(site) and "(2," in shape
+    for module in ("course_lib.authoring", "course_lib.publish", "tools", "bench"):
+        missing = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=tmp_path, env=env,
+                                 capture_output=True, text=True)
+        assert missing.returncode != 0 and "ModuleNotFoundError" in missing.stderr, f"{module} is importable"
+
+    settings = prefix / OVERRIDES_TARGET / "course_lib.json"
+    assert json.loads(settings.read_text())["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
