@@ -135,6 +135,7 @@ def expected_sections(path):
 # ------------------------------------------------------------------------------------------ slides
 
 
+@pytest.mark.slow     # builds the decks / the site (module fixtures, about 40 s together)
 def test_every_notebook_has_a_deck_with_its_slides(slides):
     assert SOLUTIONS, "no solution notebooks found"
     for solution in SOLUTIONS:
@@ -153,12 +154,14 @@ def test_every_notebook_has_a_deck_with_its_slides(slides):
     assert positions == sorted(positions), "the slides index is not in syllabus order"
 
 
+@pytest.mark.slow     # builds the decks / the site (module fixtures, about 40 s together)
 def test_decks_leave_out_skipped_cells_and_keep_speaker_notes(slides):
     deck = (slides / "00_welcome.slides.html").read_text(encoding="utf-8")
     assert '<aside class="notes">' in deck and "Presenting: run the environment check live" in deck
     assert "google.colab" not in deck, "the Colab setup cell is slide type 'skip' and must not be in the deck"
 
 
+@pytest.mark.slow     # builds the decks / the site (module fixtures, about 40 s together)
 def test_decks_load_nothing_from_the_network(slides):
     pages = sorted(slides.glob("*.html"))
     assert len(pages) == len(SOLUTIONS) + 1
@@ -177,6 +180,7 @@ def test_decks_load_nothing_from_the_network(slides):
 # ------------------------------------------------------------------------------------------ site
 
 
+@pytest.mark.slow     # builds the decks / the site (module fixtures, about 40 s together)
 def test_site_has_every_notebook_solved_and_for_students_in_syllabus_order(site):
     index = (site / "index.html").read_text(encoding="utf-8")
     positions = []
@@ -191,6 +195,7 @@ def test_site_has_every_notebook_solved_and_for_students_in_syllabus_order(site)
     assert positions == sorted(positions), "the site index is not in syllabus order"
 
 
+@pytest.mark.slow     # builds the decks / the site (module fixtures, about 40 s together)
 def test_site_pages_embed_the_widget_state(site):
     for solution in SOLUTIONS:
         nb = read_notebook(solution)
@@ -206,6 +211,7 @@ def test_site_pages_embed_the_widget_state(site):
     assert any(read_notebook(s).metadata.get("widgets") for s in SOLUTIONS), "no notebook has saved widget state"
 
 
+@pytest.mark.slow     # builds the decks / the site (module fixtures, about 40 s together)
 def test_site_loads_nothing_from_the_network(site):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) == 1 + 2 * len(SOLUTIONS)
@@ -216,6 +222,7 @@ def test_site_loads_nothing_from_the_network(site):
                 assert local_target_exists(page, url), f"{page.relative_to(site)}: {what} {url} is not in the build"
 
 
+@pytest.mark.slow     # builds the decks / the site (module fixtures, about 40 s together)
 def test_the_static_folders_style_sheets_import_nothing_remote(site, slides):
     sheets = list(site.rglob("*.css")) + list(slides.rglob("*.css"))
     assert sheets
