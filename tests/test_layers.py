@@ -4,7 +4,8 @@ importing the maintainers' tools or benchmarks.
 
 The layers, lowest first (a module may import its own layer and the ones below it, never one above):
 
-    core        the math: arrays, activations, initializers, network, losses, backprop, optimizers; datasets, presentation
+    core        the math: arrays, activations, initializers, network, losses, backprop, optimizers;
+                also datasets, presentation
     training    training (fit and the training step every trainer shares), devices
     playground  the Playground's engine (course_lib.playground)
     widgets     course_lib.widgets.* (the views)

@@ -1,5 +1,7 @@
 """The three places that name dependencies agree: pyproject.toml (ranges), requirements/lock.txt (exact
-versions) and environment.yml (conda, Binder)."""
+versions) and environment.yml (conda, Binder). And the wheel a student installs: course_lib only, no tooling, and
+the JupyterLab settings override that keeps the first launch free of the news question."""
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -68,7 +70,7 @@ def test_lock_has_no_gpu_or_benchmark_only_packages():
         assert name not in locked
 
 
-# ------------------------------------------------------------------------------------------ the wheel a student installs
+# ------------------------------------------------------------------------------------ the wheel a student installs
 
 OVERRIDES = ROOT / "jupyter" / "lab" / "settings" / "overrides.d" / "course_lib.json"
 OVERRIDES_TARGET = "share/jupyter/lab/settings/overrides.d"     # under the environment's prefix
@@ -100,12 +102,12 @@ def test_the_lab_settings_override_names_real_settings_of_this_jupyterlab():
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     """The course's wheel, built from this checkout as pip would (`pip wheel --no-deps .`, no network)."""
+    import shutil
     import subprocess
     import sys
 
     out = tmp_path_factory.mktemp("wheel")
     # A copy of the sources, so that the build's own build/ and *.egg-info never land in the checkout.
-    import shutil
     source = out / "source"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
         ".venv", ".git", "node_modules", "build", "*.egg-info", "__pycache__", "notebooks", "solutions", "bench",
@@ -148,7 +150,7 @@ def test_the_installed_wheel_imports_and_its_lab_asks_no_news_question(wheel, tm
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--prefix", str(prefix),
                     str(wheel)], check=True, capture_output=True, text=True)
     (site,) = prefix.glob("lib/python*/site-packages")
-    env = {key: value for key, value in __import__("os").environ.items() if key != "PYTHONPATH"}
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     env["PYTHONPATH"] = str(site)
     code = ("import course_lib, course_lib.widgets, course_lib.exercises; "
             "print(course_lib.__file__); print(course_lib.init_mlp([2, 3, 1], seed=0)[0]['W'].shape)")
@@ -163,3 +165,53 @@ def test_the_installed_wheel_imports_and_its_lab_asks_no_news_question(wheel, tm
 
     settings = prefix / OVERRIDES_TARGET / "course_lib.json"
     assert json.loads(settings.read_text())["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+    # That folder is where a JupyterLab of the environment looks (its app settings folder is under sys.prefix) ...
+    from jupyterlab.commands import get_app_dir
+    assert Path(get_app_dir()).resolve() == (Path(sys.prefix) / "share" / "jupyter" / "lab").resolve()
+    # ... and a JupyterLab given the installed prefix's folder answers with the course's defaults.
+    assert lab_notification_defaults(prefix / "share" / "jupyter" / "lab" / "settings", tmp_path / "home") == {
+        "fetchNews": "false", "checkForUpdates": False}
+    # (without the override it would ask: the check is not blind)
+    (tmp_path / "no-settings").mkdir()
+    assert lab_notification_defaults(tmp_path / "no-settings", tmp_path / "home2")["fetchNews"] == "none"
+
+
+def lab_notification_defaults(app_settings_dir, home):
+    """Start JupyterLab with `app_settings_dir` (in a throw-away Jupyter home) and return the defaults its settings
+    API gives the news plugin (overrides change a schema's defaults)."""
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("JUPYTER")}
+    env.update({name: str(home / name) for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
+                                                    "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR")})
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--IdentityProvider.token=packaging",
+               f"--ServerApp.root_dir={home}", f"--LabApp.app_settings_dir={app_settings_dir}",
+               "--LabApp.news_url=None", "--allow-root"]
+    home.mkdir(parents=True, exist_ok=True)
+    url = f"http://127.0.0.1:{port}/lab/api/settings/@jupyterlab/apputils-extension:notification"
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                request = urllib.request.Request(url, headers={"Authorization": "token packaging"})
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    properties = json.loads(response.read())["schema"]["properties"]
+                return {key: properties[key]["default"] for key in ("fetchNews", "checkForUpdates")}
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

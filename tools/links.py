@@ -25,7 +25,6 @@ from tools.notebooks import NOTEBOOKS_DIR, ROOT, notebook_text, read_notebook, s
 from tools.stubs import generate_student_notebook
 
 BRANCH = "main"
-REPOSITORY_PLACEHOLDER = "https://github.com/OWNER/deep-learning-course"
 
 
 class LinksError(ValueError):
@@ -36,7 +35,7 @@ class LinksError(ValueError):
 
 
 def repository_url(pyproject=None):
-    """The course's public repository, from `[project.urls] Repository` in pyproject.toml (the repository's)."""
+    """The course's public repository, from `[project.urls] Repository` in the checkout's pyproject.toml."""
     pyproject = Path(pyproject) if pyproject else ROOT / "pyproject.toml"
     if pyproject.is_file():
         urls = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("urls", {})
@@ -50,7 +49,7 @@ def _github_path(repository):
     match = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?", repository)
     if not match:
         raise LinksError(f"the repository URL {repository!r} is not https://github.com/OWNER/NAME; "
-                           "Colab and Binder links need a GitHub repository")
+                         "Colab and Binder links need a GitHub repository")
     return match.group(1)
 
 
@@ -80,9 +79,8 @@ def readme_links(repository=None):
 
 def update_links(solutions_dir=None, notebooks_dir=None, readme=None, repository=None, only=None):
     """Write the Colab/Binder links everywhere they appear: the launch cells of every solution notebook (or of the
-    paths in `only`; add_launch_cells below), the student notebooks generated from them, and the
-    README's badges (between README_BEGIN and README_END). Returns the files that changed. Run it after changing
-    the URL.
+    paths in `only`; see `add_launch_cells`), the student notebooks generated from them, and the README's badges
+    (between README_BEGIN and README_END). Returns the files that changed. Run it after changing the URL.
     """
     solutions_dir = Path(solutions_dir or ROOT / "solutions")
     notebooks_dir = Path(notebooks_dir or ROOT / "notebooks")
