@@ -9,8 +9,8 @@ STAMP  := $(VENV)/.installed
 NBENV  := MPLBACKEND=module://matplotlib_inline.backend_inline
 NBVAL  := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT   ?= 8888
-# The unit tests run on both cores, one test file per worker (a file's module fixtures, such as the slides and site
-# that tests/test_publish.py builds once, are built once). The browser tests run after them, alone: they share one
+# The unit tests run on both cores, one test file per worker (a file's module fixtures, such as the decks that
+# tests/test_publish.py builds and the site that tests/test_publish_site.py builds, are built once). The browser tests run after them, alone: they share one
 # JupyterLab and one Chromium, and they measure what a real browser paints, which two busy workers would distort.
 # FAST=1 (`make test FAST=1`, `make unit FAST=1`) leaves out the tests marked browser or slow: for a quick local
 # loop, never for a check before merging.
