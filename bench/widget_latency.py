@@ -1,7 +1,7 @@
 """Section 3: how quickly the widgets answer (run in a fresh process: `python -m bench.widget_latency [N] [SECONDS]`).
 
 Widget update: new weights -> redrawn NetworkDiagram and linked DecisionBoundary, timed by the widgets'
-own `course_lib.widgets.benchmark_update_latency` (kernel side: compute + serialise the messages; the
+`bench.widget_candidates.benchmark_update_latency` (kernel side: compute + serialise the messages; the
 browser's painting runs in parallel in another process and is not included). Target: median under 30 ms.
 
 Playground: visual updates per second while it trains a 2-8-8-1 network (tanh, spiral), from
@@ -28,12 +28,8 @@ import sys
 
 
 def widget_update(n):
-    try:
-        from course_lib.widgets.bench import benchmark_update_latency
-    except ModuleNotFoundError as error:
-        if error.name not in ("course_lib.widgets", "course_lib.widgets.bench"):
-            raise
-        return {"status": "not available yet", "why": f"course_lib.widgets.bench: {error}"}
+    from bench.widget_candidates import benchmark_update_latency
+
     return {"status": "measured", **benchmark_update_latency(n=n)}
 
 

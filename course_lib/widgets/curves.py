@@ -82,20 +82,14 @@ class LinePlot(CourseWidget):
     series = traitlets.List()
     points = traitlets.List(allow_none=True, default_value=None)
     marker_x = traitlets.Any(None, allow_none=True)
+    redraws_on = ("series", "points", "marker_x")
 
     def __init__(self, series, x_label="", y_label="", title="", width=360, height=240, log_y=False, marker_x=None,
                  points=None, x_range=None, y_range=None, style=None):
         self._options = {"x_label": x_label, "y_label": y_label, "title": title, "width": width, "height": height,
                          "log_y": log_y, "x_range": x_range, "y_range": y_range}
-        self._ready = False
         super().__init__(style=style, series=list(series), points=points, marker_x=marker_x)
-        self._ready = True
-        self.redraw()
-
-    @traitlets.observe("series", "points", "marker_x")
-    def _changed(self, change):
-        if self._ready:
-            self.redraw()
+        self._draw_first()
 
     def set_ranges(self, x_range=None, y_range=None):
         """Fix the axes (None: fit the data)."""
@@ -104,8 +98,7 @@ class LinePlot(CourseWidget):
 
     def show(self, series=None, points=None, marker_x=None, **ranges):
         """Change several things and redraw once: `plot.show(series=[...], points=[...], y_range=(0, 1))`."""
-        self._ready = False
-        try:
+        with self.redraw_once():
             if series is not None:
                 self.series = list(series)
             if points is not None:
@@ -113,9 +106,6 @@ class LinePlot(CourseWidget):
             if marker_x is not None:
                 self.marker_x = marker_x
             self._options.update({key: value for key, value in ranges.items() if key in ("x_range", "y_range")})
-        finally:
-            self._ready = True
-        self.redraw()
         return self
 
     def _compute(self):
