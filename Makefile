@@ -40,6 +40,9 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/lock.txt
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e . --config-settings editable_mode=compat
+	@# An editable install leaves out pyproject's data-files: put JupyterLab's settings override in place by hand.
+	mkdir -p $(VENV)/share/jupyter/lab/settings/overrides.d
+	cp jupyter/lab/settings/overrides.d/course_lib.json $(VENV)/share/jupyter/lab/settings/overrides.d/
 	touch $(STAMP)
 
 $(VENDOR_STAMP): vendor/package.json vendor/package-lock.json

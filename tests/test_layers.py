@@ -34,6 +34,7 @@ COURSE_LIB_LAYERS = {
     "course_lib.datasets": "core",
     "course_lib.presentation": "core",
     "course_lib.training": "training",
+    "course_lib.compilation_cache": "training",
     "course_lib.devices": "training",
     "course_lib.playground": "playground",
     "course_lib.widgets": "widgets",
