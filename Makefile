@@ -10,7 +10,7 @@ NBENV  := MPLBACKEND=module://matplotlib_inline.backend_inline
 NBVAL  := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT   ?= 8888
 
-.PHONY: install lab test unit nbval notebooks check-notebooks execute-solutions course-time bench slides site clean help
+.PHONY: install lab test unit nbval notebooks check-notebooks execute-solutions course-time nbgrader grade-all bench slides site clean help
 
 help:
 	@echo "make lab           set up .venv and open JupyterLab on the course"
@@ -18,6 +18,8 @@ help:
 	@echo "make notebooks     regenerate notebooks/ (student versions) from solutions/"
 	@echo "make execute-solutions  re-run and store the solutions with their outputs"
 	@echo "make course-time   run every notebook and print its time"
+	@echo "make nbgrader      the course as an nbgrader course directory in build/nbgrader (OUT=... for another)"
+	@echo "make grade-all     autograde three submissions of every notebook with nbgrader (slow; not in make test)"
 	@echo "make bench         benchmarks -> bench/results.md and bench/results.json"
 	@echo "make slides        reveal.js decks in build/slides (offline)"
 	@echo "make site          static HTML course in build/site (offline)"
@@ -64,6 +66,15 @@ execute-solutions: $(STAMP)
 
 course-time: $(STAMP)
 	$(PY) -m course_lib.authoring time
+
+# The nbgrader course (docs/instructor_guide.md, "Grading with nbgrader"): source/ with nbgrader's cell metadata,
+# from solutions/ and the points in tools/grading_points.toml.
+OUT ?= build/nbgrader
+nbgrader: $(STAMP)
+	$(PY) -m tools.grading build --out $(OUT)
+
+grade-all: $(STAMP)
+	$(PY) -m tools.grading grade-all
 
 bench: $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt
