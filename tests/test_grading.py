@@ -2,6 +2,8 @@
 releasing, autograding, giving feedback on and exporting the grades of three submissions of two notebooks."""
 import html
 import json
+import os
+import pwd
 import re
 from pathlib import Path
 
@@ -257,3 +259,23 @@ def test_feedback_shows_the_checkers_message(graded, course, assignment):
     total = sum(POINTS[assignment]["exercises"].values())
     lost = POINTS[assignment]["exercises"][WRONG_ANSWERS[assignment][0]]
     assert f"Score: {total - lost:.1f} / {total:.1f}" in wrong_feedback
+
+
+@pytest.mark.slow
+def test_release_fetch_submit_collect_through_the_exchange(graded, course, tmp_path):
+    """The class's way in and out: release to an exchange folder, a student fetches and submits, collect."""
+    assignment, name = "02_forward_propagation", "02_forward_propagation.ipynb"
+    exchange, home = tmp_path / "exchange", tmp_path / "home"
+    exchange.mkdir(), home.mkdir()
+    where = [f"--Exchange.root={exchange}"]
+    grading.nbgrader(course, "release_assignment", assignment, *where)
+    grading.nbgrader(home, "fetch_assignment", assignment, "--course", grading.COURSE_ID, *where)
+    fetched = home / assignment / name
+    assert read_notebook(fetched) == read_notebook(course / "release" / assignment / name)
+    solved = read_notebook(course / "submitted" / grading.SOLVED / assignment / name)
+    write_notebook(solved, fetched)                       # the student's work
+    grading.nbgrader(home, "submit", assignment, "--course", grading.COURSE_ID, *where)
+    grading.nbgrader(course, "collect", assignment, *where)
+    student = pwd.getpwuid(os.getuid()).pw_name   # nbgrader names a submission by the student's account
+    collected = course / "submitted" / student / assignment
+    assert read_notebook(collected / name) == solved and (collected / "timestamp.txt").exists()

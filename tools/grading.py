@@ -323,10 +323,16 @@ def nbgrader_source_notebook(solution, points, name, path=None):
                                                              points["exercises"][exercise.key])})
         test.id = exercise.test_id.replace("_", "-")[:64]
         position = exercise.check_cell + 1
-        while position < len(source.cells) and source.cells[position].get("id", "").startswith("test-"):
+        while position < len(source.cells) and is_tests_cell(source.cells[position]):
             position += 1          # several exercises checked in one cell: their tests in order
         source.cells.insert(position, test)
     return source
+
+
+def is_tests_cell(cell):
+    """Whether a cell is an autograder tests cell (graded, not an answer)."""
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
 
 
 def config_text(course_id=COURSE_ID, repository=REPOSITORY):
@@ -532,7 +538,7 @@ class AssignmentPlan:
 
 def prepare_submissions(course_dir, solutions_dir=SOLUTIONS_DIR, points_path=POINTS_FILE, notebooks=None,
                         wrong_answers=None):
-    """Release the assignments of `course_dir` and put three submissions of each into submitted/.
+    """Generate every assignment's release version, and put three submissions of each into submitted/.
 
     notebooks: the notebook names to grade (default: every one). wrong_answers: {notebook stem: (exercise key,
     lines)} for the one-wrong submission; by default its last exercise (no later answer uses it) gets the default
@@ -627,7 +633,8 @@ def main(argv=None):
         if args.command == "build":
             written = build(args.out, args.solutions, args.points, args.course_id)
             print(f"wrote {written[0]} and {len(written) - 1} assignments under {Path(args.out) / 'source'}")
-            print(f"next: cd {args.out} && nbgrader generate_assignment <assignment> (see docs/instructor_guide.md)")
+            print(f"next, with .venv active: cd {args.out} && nbgrader generate_assignment <assignment> "
+                  "(docs/instructor_guide.md, 'Grading with nbgrader')")
             return 0
         problems = grade_all(args.out, args.solutions, args.points, args.notebooks)
         for problem in problems:
