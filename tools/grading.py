@@ -577,6 +577,18 @@ def grade(course_dir, gradebook_csv):
     nbgrader(course_dir, "export", "--to", str(gradebook_csv))
 
 
+def run_problems(nb, failing_tests):
+    """What is wrong with how an autograded notebook ran, as messages: a code cell that did not run, an error in a
+    cell other than a tests cell, or a number of failed tests cells other than `failing_tests`."""
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    problems = [f"cell {cell.id} did not run" for cell in code if cell.execution_count is None]
+    failed = [cell for cell in code if any(output.output_type == "error" for output in cell.outputs)]
+    problems += [f"cell {cell.id} raised (only tests cells may)" for cell in failed if not is_tests_cell(cell)]
+    if sum(map(is_tests_cell, failed)) != failing_tests:
+        problems.append(f"{sum(map(is_tests_cell, failed))} tests cells failed, expected {failing_tests}")
+    return problems
+
+
 def grade_all(out=GRADE_ALL_OUT, solutions_dir=SOLUTIONS_DIR, points_path=POINTS_FILE, notebooks=None):
     """Build a fresh course directory in `out` and grade three submissions of every assignment (see the module's
     docstring). Prints a table; returns the list of problems (empty: every score as expected)."""
@@ -605,6 +617,12 @@ def grade_all(out=GRADE_ALL_OUT, solutions_dir=SOLUTIONS_DIR, points_path=POINTS
             if scores.get((plan.assignment, student), (0, None))[1] != plan.max_score:
                 problems.append(f"{plan.assignment}: max score in the gradebook is not {plan.max_score}")
                 break
+        # every submission ran to the end: only the tests cells of wrong or unfinished exercises failed
+        exercises = len(table.get(plan.assignment, {"exercises": {}})["exercises"])
+        for student, failing in {SOLVED: 0, UNTOUCHED: exercises, ONE_WRONG: 1}.items():
+            if student in expected:
+                nb = read_notebook(out / "autograded" / student / plan.assignment / plan.notebook)
+                problems += [f"{plan.assignment}, {student}: {problem}" for problem in run_problems(nb, failing)]
         cells = "".join(f" {got[s] if got[s] is not None else '-':>9}" for s in (SOLVED, UNTOUCHED, ONE_WRONG))
         print(f"{plan.assignment:<32}{cells}  {plan.wrong_exercise} (of {plan.max_score:g})")
     print(f"{len(plans)} assignments graded in {time.perf_counter() - start:.0f} s; gradebook: {gradebook_csv}")
