@@ -366,8 +366,8 @@ except ImportError as error:  # only generate_assignment needs the course reposi
     class CourseRepositoryMissing(NbGraderPreprocessor):
         def preprocess(self, nb, resources):
             raise RuntimeError(f"generate_assignment needs the course repository at {{COURSE_REPOSITORY}} "
-                               f"({{import_error}}): run `make nbgrader` in your checkout of the course to rebuild this "
-                               "folder's nbgrader_config.py")
+                               f"({{import_error}}): run `make nbgrader` in your checkout of the course to "
+                               "rebuild this folder's nbgrader_config.py")
 
     c.GenerateAssignment.preprocessors = [CourseRepositoryMissing]
 
@@ -499,8 +499,8 @@ def with_wrong_answer(submission, source_nb, exercise, wrong_lines=None):
 def nbgrader(course_dir, *args, timeout=None):
     """Run `nbgrader <args>` in the course directory with this Python; returns its combined output.
 
-    The kernels nbgrader starts are this Python's and import this checkout's course_lib (PYTHONPATH). Raises GradingError with
-    nbgrader's output when it fails.
+    The kernels nbgrader starts are this Python's and import this checkout's course_lib (PYTHONPATH). Raises
+    GradingError with nbgrader's output when it fails.
     """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPOSITORY), *filter(None, [env.get("PYTHONPATH")])])
