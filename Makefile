@@ -18,7 +18,7 @@ UNIT    := $(PY) -m pytest -p no:cacheprovider -q -n 2 --dist loadfile
 FAST_M  := $(if $(FAST), and not slow,)
 BROWSER := $(if $(FAST),@echo "FAST=1: browser tests and tests marked slow left out",$(PY) -m pytest -p no:cacheprovider -q -m browser tests/browser)
 
-.PHONY: install lab test unit nbval notebooks check-notebooks execute-solutions course-time bench device-check slides site clean help
+.PHONY: install lab test unit nbval notebooks check-notebooks execute-solutions course-time nbgrader grade-all bench device-check slides site clean help
 
 help:
 	@echo "make lab           set up .venv and open JupyterLab on the course"
@@ -27,6 +27,8 @@ help:
 	@echo "make notebooks     regenerate notebooks/ (student versions) from solutions/"
 	@echo "make execute-solutions  re-run and store the solutions with their outputs"
 	@echo "make course-time   run every notebook and print its time"
+	@echo "make nbgrader      the course as an nbgrader course directory in build/nbgrader (OUT=... for another)"
+	@echo "make grade-all     autograde three submissions of every notebook with nbgrader (slow; not in make test)"
 	@echo "make bench         benchmarks -> bench/results.md and bench/results.json"
 	@echo "make device-check  on the accelerator JAX finds: device report, notebook 08, fit benchmarks -> bench/device_check/"
 	@echo "make slides        reveal.js decks in build/slides (offline)"
@@ -79,6 +81,15 @@ execute-solutions: $(STAMP)
 
 course-time: $(STAMP)
 	$(PY) -m tools.execute time
+
+# The nbgrader course (docs/instructor_guide.md, "Grading with nbgrader"): source/ with nbgrader's cell metadata,
+# from solutions/ and the points in tools/grading_points.toml.
+OUT ?= build/nbgrader
+nbgrader: $(STAMP)
+	$(PY) -m tools.grading build --out $(OUT)
+
+grade-all: $(STAMP)
+	$(PY) -m tools.grading grade-all
 
 bench: $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt
