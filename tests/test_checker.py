@@ -282,12 +282,21 @@ def test_student_mutating_inputs_cannot_corrupt_the_comparison():
         W *= 2
         return out
     result = ex.check(sloppy)
-    assert result.status == "correct"
-    assert "Note: your function changed its argument `x` in place (on input #0)" in result.message
+    # right values, but changing the caller's data is a failure (issue 12): the notebook would go on with it
+    assert (result.status, result.passed) == ("changed its input", False)
+    assert ("changed its input: your function changed its input `x` on input #0; build new arrays instead."
+            in result.message)
+    assert "x = x - ..." in result.hint and "x = x.copy()" in result.hint
     # the stored inputs are intact: the reference still checks correct, a wrong answer is still wrong
     assert ex.check(reference_dense).message.endswith("on all 3 test inputs.")
     assert ex.check(forgot_bias).status == "wrong values"
-    assert "changed its argument" not in ex.check(reference_dense).message
+    assert "changed its input" not in ex.check(reference_dense).message
+
+    def sloppy_and_wrong(x, W, b):
+        W *= 2
+        return x @ W
+    wrong = ex.check(sloppy_and_wrong)
+    assert wrong.status == "wrong values" and "Note: your function changed its input `W`" in wrong.message
 
 
 # ------------------------------------------------------------------------------------------------ pytrees

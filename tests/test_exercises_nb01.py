@@ -115,14 +115,15 @@ def test_update_with_the_raw_sum_as_prediction_is_caught():
     assert_caught(bank.perceptron_update_exercise, delta_rule, "delta rule")
 
 
-def test_update_that_changes_w_in_place_gets_a_note():
+def test_update_that_changes_w_in_place_fails_and_use_hands_out_the_reference():
     def in_place(w, b, x, y, lr):
         error = y - int(x @ w + b > 0)
         w += lr * error * x
         return w, b + lr * error
     result = bank.perceptron_update_exercise.check(in_place)
-    assert result.status == "correct"
-    assert "in place" in result.message
+    assert result.status == "changed its input" and not result.passed
+    assert "your function changed its input `w`" in result.message and "w = w - ..." in result.hint
+    assert bank.perceptron_update_exercise.use(in_place) is bank.perceptron_update
 
 
 def test_update_inputs_cover_both_kinds_of_mistake_and_a_right_answer():

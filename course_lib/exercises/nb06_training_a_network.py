@@ -122,6 +122,7 @@ train_step_exercise = Exercise(
     name="train_step",
     reference=train_step,
     make_inputs=make_train_step_inputs,
+    time_limit=30,   # JAX compiles each new operation of the student's step on first use: seconds, not a hang
     hints=[
         "Four things in order: the forward pass and the loss on the batch, the gradient of that loss with respect "
         "to every parameter, then the update params - lr * gradient. Return the new params and the loss.",

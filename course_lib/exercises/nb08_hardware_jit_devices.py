@@ -84,6 +84,7 @@ forward_flops_exercise = Exercise(
     make_inputs=make_flops_inputs,
     rtol=0.0,
     atol=0.5,   # FLOPs are whole numbers: an answer as a float is fine, but it must be exact
+    time_limit=60,   # an answer may build each network with course_lib.init_mlp, which compiles once per shape
     hints=[
         "Go layer by layer: between a layer of n_in nodes and one of n_out nodes, count the operations for one "
         "example, then multiply by the batch size. Add up the layers.",
@@ -203,8 +204,8 @@ class PlacementExercise(Exercise):
     def mistakes(self, value):
         self._mistakes = list(value)
 
-    def _outcomes(self, fn):
-        return super()._outcomes(_ReportingPlacement(fn))
+    def _outcomes(self, fn, time_limit=None):
+        return super()._outcomes(_ReportingPlacement(fn), time_limit)
 
 
 def make_placement_inputs(rng):
