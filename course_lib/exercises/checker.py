@@ -681,7 +681,7 @@ class Exercise(_BaseExercise):
                 message = f": {outcome.message}" if outcome.message else ""
                 end = "" if message.endswith((".", "!", "?")) else "."
                 return _Verdict("raised", f"raised {outcome.error_type} on input #{i}{where}{message}{end} For the full "
-                                f"traceback, run {rerun.format(i=i)}", i,
+                                f"traceback, run {rerun.format(i=i)}.", i,
                                 hint=explain_error(outcome.error_type, outcome.message))
         for i, got in enumerate(outcomes):
             unreadable = _unreadable(got)
@@ -734,6 +734,8 @@ class Exercise(_BaseExercise):
             source = textwrap.dedent(inspect.getsource(shown)).rstrip()
         except (OSError, TypeError):
             source = f"(the source of {describe(shown)} is not available)"
+        if shown is not self.reference:  # shown under the name the student writes (`def mse`, not `def mse_written_out`)
+            source = source.replace(f"def {shown.__name__}(", f"def {self.reference.__name__}(", 1)
         origin = ("course_lib's implementation" if shown is self.reference else
                   "written out; the checker compares with course_lib's own, which computes the same")
         print(f"Reference solution for {self.name} ({origin}):\n\n{source}")
