@@ -296,12 +296,17 @@ def _library_as_shipped():
 
 
 def _caller_namespace():
-    """The global variables of the code that called the checker (in a notebook: the notebook's own variables), so
-    that messages can name an exercise or a function the way the notebook does."""
+    """The variables of the code that called the checker (in a notebook: the notebook's own variables), so that
+    messages can name an exercise or a function the way the notebook does. Local names win over global ones."""
     frame = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename == __file__:
         frame = frame.f_back
-    return frame.f_globals if frame is not None else {}
+    if frame is None:
+        return {}
+    namespace = dict(frame.f_locals)   # first, so that they are found first
+    for key, value in frame.f_globals.items():
+        namespace.setdefault(key, value)
+    return namespace
 
 
 def _name_in(namespace, value):
