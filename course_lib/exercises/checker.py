@@ -49,6 +49,18 @@ Hint 1 of 3 for double: Each element should get bigger.
 >>> f = double_exercise.use(my_double)             # the notebook goes on with the reference
 double is not finished yet (not attempted): the rest of this notebook uses course_lib's reference implementation.
 
+Answers that change their inputs, or run too long, fail (and never hang the notebook):
+
+>>> def double_in_place(x):
+...     x *= 2
+...     return x
+>>> double_exercise.check(double_in_place).status
+'changed its input'
+>>> import time
+>>> double_exercise.time_limit = 0.2                # seconds; the default is TIME_LIMIT_SECONDS
+>>> double_exercise.check(lambda x: time.sleep(60)).status
+'took too long'
+
 Answers that are values, not functions ("how many parameters does this network have?"):
 
 >>> n_params = Exercise.value("n_params", 17, mistakes={12: "Did you count the biases?"})
@@ -600,6 +612,7 @@ class Exercise(_BaseExercise):
                     raise ExerciseDefinitionError(f"{self.name}: the reference raised {outcome.describe()} on input "
                                                   f"#{i} ({self._inputs()[i].describe(self.reference)}).")
             self._cache["expected"] = outcomes
+            _remember_library()   # modules the reference imported on first use, as they are before student code
         return self._cache["expected"]
 
     def _mistake_outcomes(self, index):
@@ -635,7 +648,8 @@ class Exercise(_BaseExercise):
         if outcomes and outcomes[-1] is _TIMED_OUT:
             i = len(outcomes) - 1
             return self._result("took too long", f"took too long: stopped after {limit:g} s, on input #{i}.",
-                                _TOO_LONG_HINT.format(exercise=self._name_for(namespace)), i)
+                                _TOO_LONG_HINT.format(exercise=self._name_for(namespace),
+                                                      seconds=max(30, round(3 * limit))), i)
         if any(isinstance(o, _Raised) and o.not_implemented for o in outcomes):
             return self._result("not attempted", "not attempted. Replace the `raise NotImplementedError()` line "
                                 "with your code, then run this cell again.")
@@ -671,13 +685,16 @@ class Exercise(_BaseExercise):
     def _rerun_text(self, namespace, fn):
         """`dense_exercise.inputs()[{i}].call(dense)`: how to run the student's function on one input, named as the
         notebook names things."""
-        function = _name_in(namespace, fn) or "your_function"
-        return f"{self._name_for(namespace)}.inputs()[{{i}}].call({function})"
+        function = _name_in(namespace, fn)
+        exercise = self._name_for(namespace)
+        if function is None:   # a lambda, or a function the notebook holds under no name
+            return f"{exercise}.inputs()[{{i}}].call(f), with your function as f"
+        return f"{exercise}.inputs()[{{i}}].call({function})"
 
     def _input_line(self, i):
         return f"Input #{i}: {self._inputs()[i].describe(self.reference)}"
 
-    def _verdict(self, expected, outcomes, rerun="(this exercise).inputs()[{i}].call(your_function)"):
+    def _verdict(self, expected, outcomes, rerun="(this exercise).inputs()[{i}].call(f), with your function as f"):
         """Compare the outcomes with the expected outputs, input by input: the first problem found decides.
         `rerun` says how to run the student's function on input {i} again (see `_rerun_text`)."""
         for i, outcome in enumerate(outcomes):
@@ -788,7 +805,7 @@ _TIMED_OUT = object()
 _TOO_LONG_HINT = ("Look for a loop that never ends (a `while` whose condition never becomes False, a loop that "
                   "changes the list it walks through), or a Python loop over every element of a big array: NumPy's "
                   "whole-array operations (x @ w, np.sum, np.where) are much faster. If your computer is just slow, "
-                  "allow more time: {exercise}.time_limit = 30.")
+                  "allow more time: {exercise}.time_limit = {seconds}.")
 
 _UNREADABLE_HINT = ("Return NumPy or JAX arrays (or plain numbers). A PyTorch tensor becomes one with "
                     "`.detach().numpy()`; a list of arrays with np.stack or np.array.")
