@@ -531,6 +531,7 @@ def test_docstring_examples_run(module):
 
 def test_a_function_that_never_returns_is_stopped_and_the_notebook_carries_on():
     import signal
+    import sys
     import time
 
     ex = warm_up()
@@ -543,8 +544,15 @@ def test_a_function_that_never_returns_is_stopped_and_the_notebook_carries_on():
     def sleeps(x, w, b):
         time.sleep(60)
 
-    handler_before = signal.getsignal(signal.SIGALRM)
-    for answer in (forever, sleeps):
+    def swallows_everything(x, w, b):
+        while True:
+            try:
+                time.sleep(60)
+            except:  # noqa: E722 (a bare except catches the first stop; the timer fires again)
+                pass
+
+    handler_before, tracer_before = signal.getsignal(signal.SIGALRM), sys.gettrace()
+    for answer in (forever, sleeps, swallows_everything):
         start = time.perf_counter()
         result = ex.check(answer)
         assert time.perf_counter() - start < 5
@@ -552,7 +560,7 @@ def test_a_function_that_never_returns_is_stopped_and_the_notebook_carries_on():
         assert result.message.startswith("weighted_sum: took too long: stopped after 0.5 s, on input #0.")
         assert "a loop that never ends" in result.hint and "ex.time_limit = 30" in result.hint
     # the timer and the handler are as they were: nothing fires later, and a right answer still passes
-    assert signal.getsignal(signal.SIGALRM) is handler_before
+    assert signal.getsignal(signal.SIGALRM) is handler_before and sys.gettrace() is tracer_before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert ex.check(weighted_sum).passed
     assert ex.use(forever) is weighted_sum    # use() hands out the reference, without hanging
@@ -657,6 +665,8 @@ def test_value_exercise_never_raises_on_odd_answers():
         result = ex.check(answer)
         assert result.status in STATUSES and not result.passed, answer
     assert "detach" in ex.check(_RequiresGrad()).hint
+    strings = ex.check(np.array(["a", "b"]))
+    assert strings.status == "wrong type" and "expected numbers, got an array of dtype <U1" in strings.message
 
 
 def test_use_reuses_the_verdict_of_the_last_check_of_the_same_function(capsys):

@@ -130,11 +130,20 @@ def catches_everything_and_spins(*args, **kwargs):
             pass
 
 
+def bare_except_spins(*args, **kwargs):
+    while True:
+        try:
+            while True:
+                pass
+        except:  # noqa: E722 (even a bare except, which catches the first stop, must not hang the check)
+            pass
+
+
 students = st.one_of(
     st.builds(returns, junk),
     st.builds(raises, exception_types, st.text(max_size=20)),
     st.builds(mutates_then_returns, junk),
-    st.sampled_from([spins, sleeps, catches_everything_and_spins]),
+    st.sampled_from([spins, sleeps, catches_everything_and_spins, bare_except_spins]),
 )
 
 

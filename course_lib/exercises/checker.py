@@ -74,6 +74,7 @@ other single value (one positional argument). Input numbers in messages (`input 
 legitimately differ from the reference, pass `compare=` (see `Exercise`). Bank authors: call
 `exercise.self_test()` in a unit test; it checks that the reference passes and every mistake is caught.
 """
+import contextlib
 import copy
 import html
 import inspect
@@ -228,6 +229,9 @@ def _quiet():
         yield
 
 
+ALARM_REPEAT_SECONDS = 0.05
+
+
 class _TookTooLong(BaseException):
     """Raised inside the student's code when the time limit is up. A BaseException, so that an `except Exception`
     in the student's code cannot swallow it."""
@@ -238,19 +242,38 @@ def _time_limit(seconds):
     """Stop the code inside the `with` after `seconds` by raising _TookTooLong in it.
 
     A notebook cell runs in the main thread, where a SIGALRM timer can interrupt even `while True: pass`. Elsewhere
-    (another thread, or Windows, which has no SIGALRM) the code runs without a limit. The previous handler and timer
-    are put back afterwards; Ctrl-C (KeyboardInterrupt) is not touched.
+    (another thread, or Windows, which has no SIGALRM) the code runs without a limit. The timer goes on firing every
+    ALARM_REPEAT_SECONDS after the first stop; if the student's code swallowed that one (a bare `except:` in a loop),
+    the next alarm also turns on line tracing, which raises again at the next line the student's code runs, the
+    `except` clause included. Afterwards the previous handler, timer and tracer are put back; Ctrl-C
+    (KeyboardInterrupt) is not touched.
     """
     if (not seconds or seconds <= 0 or not hasattr(signal, "setitimer")
             or threading.current_thread() is not threading.main_thread()):
         yield
         return
+    alarms = 0
+    traced_frames = []             # (frame, its tracer before), to undo
+    previous_tracer = sys.gettrace()
+
+    def stop_at_next_line(frame, event, arg):
+        if event == "line" and frame.f_code.co_filename not in _CHECKER_FILES:
+            raise _TookTooLong()
+        return stop_at_next_line
 
     def on_alarm(signum, frame):
+        nonlocal alarms
+        alarms += 1
+        if alarms > 1:   # the first stop was swallowed
+            while frame is not None:
+                traced_frames.append((frame, frame.f_trace))
+                frame.f_trace = stop_at_next_line
+                frame = frame.f_back
+            sys.settrace(stop_at_next_line)
         raise _TookTooLong()
 
     previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
     try:
         yield
     finally:
@@ -258,8 +281,16 @@ def _time_limit(seconds):
             signal.setitimer(signal.ITIMER_REAL, 0)
         finally:
             signal.signal(signal.SIGALRM, previous_handler)
+            if traced_frames:
+                sys.settrace(previous_tracer)
+                for frame, tracer in traced_frames:
+                    frame.f_trace = tracer
             if previous_delay > 0:  # someone else's timer was running: let it go on
                 signal.setitimer(signal.ITIMER_REAL, previous_delay, previous_interval)
+
+
+# Code of the checker itself, where the line tracing of `_time_limit` must not stop (the stop is on its way out).
+_CHECKER_FILES = {__file__, contextlib.__file__}
 
 
 # The namespaces of the library and of NumPy as they were when the exercises were imported: module name -> a copy of
@@ -849,7 +880,7 @@ def _defining_module():
 
 def _answer_text(answer):
     """A typed-in answer, shown back: numbers and short vectors in full (`[2, 1]`), bigger arrays described."""
-    if is_array(answer) and np.ndim(answer) == 1 and np.size(answer) <= 8:
+    if is_array(answer) and np.ndim(answer) == 1 and np.size(answer) <= 8 and answer.dtype.kind in "biufc":
         return "[" + ", ".join(format_number(v) for v in np.asarray(answer).tolist()) + "]"
     return describe(answer)
 
