@@ -572,11 +572,15 @@ def test_the_time_limit_is_configurable_for_all_exercises(monkeypatch):
     monkeypatch.setattr(checker, "TIME_LIMIT_SECONDS", 0.3)
 
     def slow(x, w, b):
-        time.sleep(2)
+        time.sleep(0.4)
         return x @ w + b
     assert ex.check(slow).status == "took too long"
     monkeypatch.setattr(checker, "TIME_LIMIT_SECONDS", 30)
     assert ex.check(slow).status == "correct"
+    ex.time_limit = 0.3                       # one exercise's own limit wins over the default
+    assert ex.check(slow).status == "took too long"
+    with pytest.raises(ValueError, match="time_limit must be a number of seconds > 0"):
+        dense_exercise(time_limit=-1)
 
 
 def test_a_check_from_another_thread_runs_without_a_timer_and_does_not_break():

@@ -358,7 +358,8 @@ def _name_in(namespace, value):
         if item is value and key.isidentifier() and not key.startswith("_"):
             return key
     for key, item in list(namespace.items()):
-        if isinstance(item, types.ModuleType) and key.isidentifier() and item.__name__.startswith("course_lib"):
+        if (isinstance(item, types.ModuleType) and key.isidentifier()
+                and str(getattr(item, "__name__", "")).startswith("course_lib")):
             for attribute, held in list(vars(item).items()):
                 if held is value and not attribute.startswith("_"):
                     return f"{key}.{attribute}"
@@ -584,6 +585,9 @@ class Exercise(_BaseExercise):
                 raise TypeError(f"{name}: a Mistake of a function exercise needs a function, "
                                 f"got {describe(mistake.wrong)}.")
         self.seed = seed
+        if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0):
+            raise ValueError(f"{name}: time_limit must be a number of seconds > 0, or None for TIME_LIMIT_SECONDS; "
+                             f"got {time_limit!r}.")
         self.time_limit = time_limit  # None: TIME_LIMIT_SECONDS
         self.shown_solution = shown_solution
         self._cache = {}  # the inputs and the reference's and mistakes' outcomes, computed once, on first use
