@@ -3,16 +3,23 @@ it treats its arguments and however long it runs, `check()` returns a verdict wi
 hands back something usable; neither ever raises (issue 12). The examples are derandomized: the same every run."""
 import contextlib
 import io
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from course_lib.exercises import STATUSES, CheckResult, Exercise, ValueExercise
 from course_lib.exercises import nb00_welcome, nb04_loss_and_gradient_descent
+
+# Hypothesis caches what it learns (in ./.hypothesis by default) as soon as strategies are built: keep it out of the
+# repository, in the system's temporary folder.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "course_lib_hypothesis")
 
 TIME_LIMIT = 0.25
 # What a verdict may take beyond the student's time: copying inputs, comparing, finding a matching mistake.
