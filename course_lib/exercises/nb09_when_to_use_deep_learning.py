@@ -214,6 +214,11 @@ def _predict_times_std(params, x_new, mean, std, activation="relu"):
     return np.asarray(predict(params, (x_new - mean) * std, activation=activation))
 
 
+def _predict_half_scaled(params, x_new, mean, std, activation="relu"):
+    from course_lib.network import predict
+    return np.asarray(predict(params, (x_new - mean) / (2 * std), activation=activation))
+
+
 def _predict_always_relu(params, x_new, mean, std, activation="relu"):
     from course_lib.network import predict
     return np.asarray(predict(params, (x_new - mean) / std, activation="relu"))
@@ -247,6 +252,10 @@ predict_new_exercise = Exercise(
         Mistake(_predict_outputs, "You returned the network's outputs (one score per class). Return the predicted "
                                   "class of each example: the index of its largest output, .argmax(axis=1)."),
         Mistake(_predict_times_std, "You multiplied by std; standardising divides by it: (x_new - mean) / std."),
+        Mistake(_predict_half_scaled, "Your standardised inputs are half the size they should be. Standardise "
+                                      "exactly as the training data was: (x_new - mean) / std, with no extra "
+                                      "factor; a network with biases gives other classes for inputs of another "
+                                      "size."),
         Mistake(_predict_always_relu, "Use the `activation` you are given: the network was trained with it (the "
                                       "test networks use tanh, sigmoid and elu too)."),
         Mistake(_predict_argmax_over_examples, "You took the argmax over the examples (axis 0). Each example's "
