@@ -1,8 +1,9 @@
-"""Data sets for the course, all offline and seeded: made up on the spot, or shipped with scikit-learn.
+"""Data sets for the course, all offline and seeded: made up on the spot, or shipped with the course.
 
 Toy 2-D sets (for pictures of decision boundaries): "xor", "circles", "moons", "spiral", "gaussians";
 regression: "regression_curve" (1-D), "regression_plane" and "regression_gaussians" (2-D).
-Real data: "digits" (scikit-learn's 8×8 handwritten digits) and "breast_cancer" (a real tabular set).
+Real data: "digits" (the 8×8 handwritten digits, shipped in course_lib/data/digits.npz) and "breast_cancer"
+(a real tabular set, from scikit-learn).
 
 >>> data = load("circles", n=100, seed=0)
 >>> data.x_train.shape, data.y_train.shape, data.task
@@ -12,8 +13,11 @@ Real data: "digits" (scikit-learn's 8×8 handwritten digits) and "breast_cancer"
 (4, 2)
 """
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+
+DIGITS_FILE = Path(__file__).parent / "data" / "digits.npz"
 
 
 @dataclass
@@ -198,16 +202,17 @@ def one_hot(labels, n_classes=None):
 # --- loading ---------------------------------------------------------------------------------------------------
 
 def load_digits(test_fraction=0.2, seed=0, standardize_inputs=True):
-    """scikit-learn's 1797 handwritten digits, 8×8 pixels (values 0–16), 10 classes, as a Dataset.
+    """1797 handwritten digits, 8×8 pixels (values 0–16), 10 classes, as a Dataset.
 
     x is the 64 pixels of each image, standardised with the training statistics; images_* keep the pictures.
+    The pictures are scikit-learn's copy of the UCI "Optical Recognition of Handwritten Digits" test set, shipped
+    in course_lib/data/digits.npz (made by tools/make_digits_data.py) so that loading them needs only NumPy.
     """
-    from sklearn.datasets import load_digits as sklearn_digits
-
-    raw = sklearn_digits()
-    images = raw.images.astype(np.float32)
+    with np.load(DIGITS_FILE) as stored:
+        images = stored["images"].astype(np.float32)       # uint8 grey levels 0..16 in the file
+        labels = stored["labels"].astype(np.int32)
     index = np.arange(len(images))
-    i_train, i_test, y_train, y_test = train_test_split(index, raw.target.astype(np.int32), test_fraction, seed)
+    i_train, i_test, y_train, y_test = train_test_split(index, labels, test_fraction, seed)
     x_train, x_test = images[i_train].reshape(-1, 64), images[i_test].reshape(-1, 64)
     mean = std = None
     if standardize_inputs:

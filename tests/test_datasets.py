@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -61,3 +64,37 @@ def test_standardize_and_one_hot():
     np.testing.assert_array_equal(datasets.one_hot(np.array([0, 2]), 3), [[1, 0, 0], [0, 0, 1]])
     with pytest.raises(ValueError, match="integer labels"):
         datasets.one_hot(np.array([0.5]))
+
+
+# --- the digits ship with the package ---------------------------------------------------------------------------
+
+def scikit_learn_digits(test_fraction, seed, standardize_inputs):
+    """What load_digits returned when it read scikit-learn's copy (the code before the digits were shipped)."""
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    raw = sklearn_digits()
+    images = raw.images.astype(np.float32)
+    i_train, i_test, y_train, y_test = datasets.train_test_split(np.arange(len(images)), raw.target.astype(np.int32),
+                                                                 test_fraction, seed)
+    x_train, x_test = images[i_train].reshape(-1, 64), images[i_test].reshape(-1, 64)
+    arrays = {"x_train": x_train, "x_test": x_test, "y_train": y_train, "y_test": y_test,
+              "images_train": images[i_train], "images_test": images[i_test]}
+    if standardize_inputs:
+        arrays["x_train"], arrays["x_test"], arrays["mean"], arrays["std"] = datasets.standardize(x_train, x_test)
+    return arrays
+
+
+@pytest.mark.parametrize("test_fraction,seed,standardize_inputs", [(0.2, 0, True), (0.3, 3, False)])
+def test_shipped_digits_equal_scikit_learns_bit_for_bit(test_fraction, seed, standardize_inputs):
+    shipped = datasets.load_digits(test_fraction, seed, standardize_inputs)
+    for name, expected in scikit_learn_digits(test_fraction, seed, standardize_inputs).items():
+        got = getattr(shipped, name)
+        assert got.dtype == expected.dtype, name
+        np.testing.assert_array_equal(got, expected, err_msg=name)
+
+
+def test_loading_the_digits_does_not_import_scikit_learn():
+    code = ("import sys; from course_lib import datasets; data = datasets.load_digits(); "
+            "print(len(data.x_train) + len(data.x_test), any(m.split('.')[0] == 'sklearn' for m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["1797", "False"]
