@@ -17,7 +17,7 @@ that names the fix. `check_targets` runs the same checks before training, agains
 import numpy as np
 
 from course_lib.activations import sigmoid, softmax
-from course_lib.arrays import array_module, check_finite, is_traced
+from course_lib.arrays import array_module, is_traced
 from course_lib.network import ShapeError, forward
 
 LOSSES = ("mse", "cross_entropy", "binary_cross_entropy")
@@ -119,9 +119,10 @@ def check_targets(loss, y, n_outputs, n_examples=None):
     - cross_entropy: at least 2 output columns; labels are whole numbers 0..n_outputs-1, shape (batch,), or
       one-hot rows (batch, n_outputs).
     - binary_cross_entropy: exactly 1 output column; labels 0 or 1, shape (batch,) or (batch, 1).
-    - mse: shape (batch, n_outputs), finite.
+    - mse: shape (batch, n_outputs).
     With `n_examples`, y must also have that many rows. Shape problems raise ShapeError (a ValueError), the rest
     ValueError. Call it on concrete arrays, before training: inside `jax.jit` only the shapes are checked.
+    NaN and inf are `datasets.check_examples`'s business (they are a problem of the data, whatever the loss).
 
     >>> check_targets("cross_entropy", np.array([0, 1, 1]), n_outputs=1)
     Traceback (most recent call last):
@@ -155,7 +156,6 @@ def check_targets(loss, y, n_outputs, n_examples=None):
     else:
         if y.shape != (batch, n_outputs):
             raise ShapeError(_mse_shape_message((batch, n_outputs), y, "y"))
-        check_finite(y, "y")
 
 
 def _mse_shape_message(output_shape, targets, name="targets"):
