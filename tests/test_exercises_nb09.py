@@ -65,8 +65,8 @@ def test_design_other_good_designs_pass(design):
     ({"layer_sizes": [2, 16, 3], "activation": "Relu"}, "not an activation course_lib knows"),
     ({"layer_sizes": [2, 16, 3], "activation": "softmax"}, "belongs in the output layer"),
     ({"layer_sizes": [2, 256, 256, 3], "activation": "relu"}, "Keep it under 20,000"),
-], ids=["one output", "two outputs", "examples as inputs", "another data set's inputs", "no hidden layer", "linear", "misspelt",
-        "softmax hidden", "too big"])
+], ids=["one output", "two outputs", "examples as inputs", "another data set's inputs", "no hidden layer", "linear",
+        "misspelt", "softmax hidden", "too big"])
 def test_design_mistakes_are_explained_without_training(design, words):
     result = bank.design_exercise.check(design)
     assert result.status == "wrong values", result.message
