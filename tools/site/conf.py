@@ -53,6 +53,7 @@ mathjax2_config = {
 html_theme = "sphinx_book_theme"
 html_static_path = ["static"]
 html_css_files = ["course_site.css"]
+html_js_files = ["course_site.js"]      # search from disk (file://)
 html_show_sphinx = False
 html_show_copyright = False
 html_context = {"default_mode": "light"}   # the figures are drawn on white
