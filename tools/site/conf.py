@@ -88,6 +88,9 @@ def course_buttons(app, pagename, templatename, context, doctree):
     pathto = context["pathto"]
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
+            for button in group["buttons"]:
+                if button.get("label") == "download-source-button":     # the page's source: the solved notebook
+                    button["text"] = "solved .ipynb"
             group["buttons"].insert(0, {
                 "type": "link", "url": pathto(f"notebooks/{student.name}", 1), "text": "student .ipynb",
                 "tooltip": "Download the student version (exercises to do)", "icon": "fas fa-user-graduate",
