@@ -23,6 +23,7 @@ The "Open in Colab" and "Launch Binder" links come from tools.links (pyproject.t
 '_static'
 """
 import argparse
+import copy
 import html
 import os
 import re
@@ -269,8 +270,6 @@ def site_notebook(nb, student_name=None, repository=None):
     """The notebook as its site page shows it (a copy; `nb` is not changed): the Colab setup cell and the speaker
     notes tagged `remove-cell`, and the launch-links cell saying where the student version is (`student_name`,
     at notebooks/ in the site) and, when the repository URL is real, opening it on Colab and Binder."""
-    import copy
-
     nb = copy.deepcopy(nb)
     repository = repository or repository_url()
     for cell in nb.cells:
@@ -311,13 +310,14 @@ def stage_site(source, solutions, notebooks_dir, docs_dir):
     student versions in `_extra/notebooks/` (copied into the site as they are), the guides of `docs_dir` and the
     home page (tools/site/index.md with the notebooks' table)."""
     source, repository = Path(source), repository_url()
+    (source / "_extra" / "notebooks").mkdir(parents=True)
     infos, students = [], {}
     for solution in solutions:
         nb = read_notebook(solution)
         student = Path(notebooks_dir) / solution.name
         if student.is_file():
             students[solution.stem] = student
-            shutil.copy2(student, _mkdir(source / "_extra" / "notebooks") / student.name)
+            shutil.copy2(student, source / "_extra" / "notebooks" / student.name)
         write_notebook(site_notebook(nb, student.name if student.is_file() else None, repository),
                        source / solution.name)
         infos.append(notebook_info(solution, nb))
@@ -325,11 +325,6 @@ def stage_site(source, solutions, notebooks_dir, docs_dir):
         shutil.copy2(Path(docs_dir) / guide, source / guide)
     home = (SITE / "index.md").read_text(encoding="utf-8")
     _write(source / "index.md", home.replace(TABLE_MARK, _notebook_table(infos, students)))
-
-
-def _mkdir(folder):
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def build_site(solutions_dir=None, notebooks_dir=None, out_dir="build/site", docs_dir=None, quiet=True):
@@ -340,9 +335,13 @@ def build_site(solutions_dir=None, notebooks_dir=None, out_dir="build/site", doc
     Sphinx works in a temporary folder beside `out_dir` (the staged sources, its caches and the HTML), which
     replaces `out_dir` at the end: a failed build leaves the previous site as it was.
     """
-    from sphinx.application import Sphinx
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
-
+    try:
+        from sphinx.application import Sphinx
+        from sphinx.errors import SphinxError
+        from sphinx.util.docutils import docutils_namespace, patch_docutils
+    except ImportError as error:
+        raise PublishError(f"{error.name} is not installed: the site needs Sphinx, MyST-NB and sphinx-book-theme, "
+                           "pyproject's group `site` (`pip install -r requirements/lock.txt`, or `make install`)")
     out_dir = Path(out_dir)
     solutions = solution_notebooks(solutions_dir or ROOT / "solutions")
     if not solutions:
@@ -354,10 +353,13 @@ def build_site(solutions_dir=None, notebooks_dir=None, out_dir="build/site", doc
         stage_site(work / "source", solutions, notebooks_dir or ROOT / "notebooks", docs_dir or ROOT / "docs")
         html_dir = work / "html"
         copy_static(html_dir)
-        with patch_docutils(SITE), docutils_namespace():
-            app = Sphinx(work / "source", SITE, html_dir, work / "doctrees", "html", freshenv=True,
-                         status=None if quiet else sys.stdout, warning=sys.stderr)
-            app.build()
+        try:
+            with patch_docutils(SITE), docutils_namespace():
+                app = Sphinx(work / "source", SITE, html_dir, work / "doctrees", "html", freshenv=True,
+                             status=None if quiet else sys.stdout, warning=sys.stderr)
+                app.build()
+        except SphinxError as error:
+            raise PublishError(f"Sphinx could not build the site: {error}") from error
         if app.statuscode:
             raise PublishError(f"Sphinx failed (status {app.statuscode}): see the messages above")
         if out_dir.exists():
