@@ -60,6 +60,11 @@ def test_the_site_page_of_a_notebook_leaves_out_the_colab_setup_cell_and_the_spe
     assert links.binder_url("notebooks/04_loss_and_gradient_descent.ipynb", "https://github.com/someone/course") in line
 
 
+def test_every_guide_of_docs_is_a_page_of_the_site():
+    assert sorted(publish.GUIDES) == sorted(path.name for path in (ROOT / "docs").glob("*.md")), (
+        "add the new docs/*.md to tools.publish.GUIDES (the order of the site's navigation)")
+
+
 def test_a_site_build_that_fails_names_the_problem_and_keeps_the_folder(tmp_path):
     (tmp_path / "precious.txt").write_text("keep me")
     with pytest.raises(publish.PublishError, match="not an earlier build"):
