@@ -19,7 +19,7 @@ from bench.widget_candidates import benchmark_update_latency
 from course_lib.widgets import (PRESENTATION, DecisionBoundary, LinePlot, LossCurve, NetworkDiagram, NeuronHeatmaps,
                                 TrainingReplay, WeightMatrices, activation_explorer, boundary_grid, diagram_layout,
                                 layer_grids, learning_rate_explorer, link_input, link_params, use_style)
-from course_lib.widgets.bench import RecordingComm
+from bench.recording_comm import RecordingComm
 from course_lib.widgets.style import DEFAULT, class_rgba, diverging_rgba, hex_to_rgb, sequential_rgba
 
 WIDGETS_DIR = pathlib.Path(__file__).resolve().parents[1] / "course_lib" / "widgets"

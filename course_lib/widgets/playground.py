@@ -29,7 +29,6 @@ plane.js, lineplot.js).
 """
 import dataclasses
 import html
-import statistics
 import time
 
 import anywidget
@@ -568,9 +567,16 @@ class Playground(ipywidgets.VBox):
         except PlaygroundError as error:
             self._show_message(f"Import failed, nothing changed: {error}", error=True)
             raise
+        previous = self._state
         self.pause()
-        self.load_state(state)
-        self._show_message(f"Imported: epoch {state.epoch}, {engine._describe_architecture(state.config)}.")
+        try:
+            self.load_state(state)
+        except Exception as error:   # noqa: BLE001 - a state that loads but cannot be shown: back to where we were
+            self.load_state(previous)
+            message = f"Import failed, nothing changed: the state could not be shown ({type(error).__name__}: {error})"
+            self._show_message(message, error=True)
+            raise PlaygroundError(message) from error
+        self._show_message(f"Imported: epoch {state.epoch}, {engine.describe_architecture(state.config)}.")
         return self
 
     # -- hiding controls -----------------------------------------------------------------------------------
@@ -836,6 +842,8 @@ class Playground(ipywidgets.VBox):
             self.import_json(self.json_box.value)
         except PlaygroundError:
             pass        # import_json has shown the message
+        except Exception as error:   # noqa: BLE001 - the button shows any problem; nothing reaches the notebook
+            self._show_message(f"Import failed, nothing changed: {type(error).__name__}: {error}", error=True)
 
     # -- state -> controls and views -------------------------------------------------------------------------
 
@@ -926,65 +934,5 @@ class Playground(ipywidgets.VBox):
                               f"padding:2px 8px'>{'⚠ ' if error else ''}{html.escape(text)}</div>")
 
 
-# ------------------------------------------------------------------------------------------------ speed
-
-
-def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8), dataset="spiral",
-                                 activation="tanh"):
-    """Visual updates per second of the Playground while it trains a 2-8-8-1 network, in this Python process.
-
-    One update is what play does for each frame: train `epochs_per_update` epochs in one jitted chunk, then
-    recompute what every view draws (the diagram with its 19 neuron tiles, the 64×64 output plane with 400
-    points, the loss curve, the numbers) and serialise every message as the kernel would send it. Painting in
-    the browser runs in another process, in parallel, and is not included (tests/browser/test_playground_browser.py
-    counts the updates that arrive in a real JupyterLab).
-
-    Returns {"updates_per_s", "median_ms", "train_ms", "draw_ms", "n", "epochs_per_update", "bytes_per_update",
-    "config"}.
-    """
-    from course_lib.widgets.bench import RecordingComm
-
-    config = PlaygroundConfig(dataset=dataset, hidden=tuple(hidden), activations=activation, noise=0.0)
-    # diagram_interval=0: every view, the diagram with its tiles included, is redrawn at every update (play itself
-    # redraws the diagram at most 10 times a second, so this is the slower, conservative case).
-    playground = Playground(config, epochs_per_update=epochs_per_update, diagram_interval=0)
-    views = [playground.diagram, playground.plane, playground.curve, playground.clock]
-    comms = [RecordingComm() for _ in views]
-    for view, comm in zip(views, comms):
-        view.comm = comm
-    playground.clock.running = True
-    for _ in range(3):                      # compile and warm up
-        playground._on_clock_message(None, {"type": "tick", "frame": playground.clock.frame + 1}, [])
-    playground.timings = {"train_ms": [], "draw_ms": []}
-    bytes_before = sum(c.bytes for c in comms)
-    durations = []
-    start = time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        begin = time.perf_counter()
-        playground._on_clock_message(None, {"type": "tick", "frame": playground.clock.frame + 1}, [])
-        durations.append(time.perf_counter() - begin)
-    elapsed = time.perf_counter() - start
-    playground.clock.running = False
-    n = len(durations)
-    result = {
-        "updates_per_s": round(n / elapsed, 1),
-        "median_ms": round(1000 * statistics.median(durations), 2),
-        "train_ms": round(statistics.median(playground.timings["train_ms"]), 2),
-        "draw_ms": round(statistics.median(playground.timings["draw_ms"]), 2),
-        "n": n,
-        "epochs_per_update": epochs_per_update,
-        "bytes_per_update": (sum(c.bytes for c in comms) - bytes_before) // max(n, 1),
-        "epochs_trained": playground.state.epoch,
-        "config": (f"Playground, network [2, {', '.join(map(str, hidden))}, 1] {activation}, {dataset} "
-                   f"({config.n_train} training points, batch {config.batch_size}), diagram with neuron tiles "
-                   f"{playground.diagram._resolution}² redrawn every update, plane 64², loss curve; kernel side, "
-                   "messages serialised"),
-    }
-    for view in views:
-        view.comm = None
-    return result
-
-
 __all__ = ["Playground", "PlaygroundDiagram", "PlaygroundPlane", "PlaygroundClock", "playground_diagram",
-           "playground_plane", "feature_grids", "feature_tiles", "loss_curves", "plane_extent_for",
-           "benchmark_updates_per_second"]
+           "playground_plane", "feature_grids", "feature_tiles", "loss_curves", "plane_extent_for"]
