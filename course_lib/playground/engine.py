@@ -7,8 +7,10 @@ orders and history names as `fit`).
 (50, True)
 """
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -70,10 +72,21 @@ class PlaygroundState:
     def data(self):
         return make_data(self.config)
 
+    @functools.cached_property
+    def host_params(self):
+        """The weights as read-only float32 NumPy arrays, copied from the device once for this state: every view
+        of a frame reads these, so the weights leave the device once per frame."""
+        host = []
+        for layer in jax.device_get(self.params):
+            layer = {name: np.array(value, np.float32) for name, value in layer.items()}
+            for value in layer.values():
+                value.setflags(write=False)
+            host.append(layer)
+        return host
+
     def numpy_params(self):
         """The weights as float32 NumPy arrays (a fresh copy: changing it changes nothing here)."""
-        return [{"W": np.array(layer["W"], np.float32), "b": np.array(layer["b"], np.float32)}
-                for layer in self.params]
+        return [{"W": layer["W"].copy(), "b": layer["b"].copy()} for layer in self.host_params]
 
     def losses(self):
         """The latest {"train_loss", "val_loss", ...} (computed now if nothing was trained yet)."""
@@ -215,7 +228,7 @@ def evaluate(state):
     Computed with NumPy (course_lib's forward and loss_value take NumPy arrays too): no compilation for a
     one-off number."""
     config = state.config
-    params = state.numpy_params()
+    params = state.host_params
     result = {}
     for prefix, (inputs, targets) in zip(("train", "val"), _numpy_pairs(config)):
         result[f"{prefix}_loss"] = float(loss_value(params, inputs, targets, activation=config.activations,

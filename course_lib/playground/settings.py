@@ -15,6 +15,8 @@ from course_lib.optimizers import OPTIMIZERS
 from course_lib.playground.data import DATASETS, FEATURES, LOSS_FOR_TASK, TASKS, PlaygroundError, _fail, make_data, shown
 
 REGULARIZATIONS = ("none", "l1", "l2")
+# The data sets whose labels alternate 0, 1, 0, 1, ... (course_lib.datasets), so each class's size is known.
+ALTERNATING_LABELS = ("circles", "moons", "spiral", "gaussians")
 # The choices the Playground's menus offer (any positive number works in code).
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -128,16 +130,23 @@ class PlaygroundConfig:
     def min_train_points(self):
         """The fewest training points these settings can give, from the settings alone (no data is generated).
 
-        The split (course_lib.datasets.train_test_split) keeps round(test_fraction × n) points for testing; for
-        classification it rounds each class's share, so up to one point more per class may go to the test set.
+        The split (course_lib.datasets.train_test_split) keeps round(test_fraction × n) points of each class for
+        testing (of all points, for regression). Circles, moons, spiral and gaussians label their points 0, 1,
+        0, 1, ...: ⌈n/2⌉ and ⌊n/2⌋ per class, so the count is exact. XOR labels each point by its random quadrant,
+        so the class sizes are not known before the data is drawn: up to one point more per class may go to the
+        test set.
 
         >>> PlaygroundConfig(n_points=400, train_fraction=0.5).min_train_points
+        200
+        >>> PlaygroundConfig(dataset="xor", n_points=400, train_fraction=0.5).min_train_points
         199
         """
-        test_fraction = round(1 - self.train_fraction, 6)      # what make_data asks course_lib.datasets for
-        if self.task == "classification":
-            return self.n_points - math.floor(test_fraction * self.n_points + 1)     # two classes: + 2 × 1/2
-        return self.n_points - int(round(test_fraction * self.n_points))
+        n, test_fraction = self.n_points, round(1 - self.train_fraction, 6)    # what make_data asks for
+        if self.task == "regression":
+            return n - int(round(test_fraction * n))
+        if self.dataset in ALTERNATING_LABELS:
+            return n - sum(int(round(test_fraction * size)) for size in ((n + 1) // 2, n // 2))
+        return n - math.floor(test_fraction * n + 1)       # two classes, each share rounded up by at most 1/2
 
     @property
     def n_train(self):

@@ -30,6 +30,8 @@ plane.js, lineplot.js).
 import dataclasses
 import html
 import time
+from dataclasses import dataclass
+from typing import Callable, Optional
 
 import anywidget
 import ipywidgets
@@ -42,7 +44,7 @@ from course_lib.playground import (CONTROLS, DATASETS, FEATURE_LABELS, FEATURES,
                                    PlaygroundError, make_features)
 from course_lib.network import forward
 from course_lib.optimizers import OPTIMIZERS
-from course_lib.widgets._base import CourseWidget, all_finite, fmt, front_end, max_abs_weight
+from course_lib.widgets._base import HERE, CourseWidget, all_finite, fmt, front_end, max_abs_weight
 from course_lib.widgets.boundary import grid_rgba, point_colors
 from course_lib.widgets.curves import LinePlot
 from course_lib.widgets.diagram import NetworkDiagram, default_size, diagram_layout
@@ -255,76 +257,10 @@ class PlaygroundPlane(CourseWidget):
                                 **self._options)
 
 
-_CLOCK_ESM = r"""
-// The Playground's clock. While `running`, it asks the kernel for the next update ("tick", with the number of the
-// frame it wants), at most once every `interval_ms`, and with at most `max_in_flight` frames asked for but not yet
-// arrived: messages through the Jupyter server take tens of milliseconds, so waiting for each frame before asking
-// for the next would cap the rate, while a small window keeps the kernel busy without letting updates pile up.
-// The kernel answers a tick only for the frame after the current one, so several open views never train twice.
-// If asked-for frames never arrive (a lost message), it starts again from the last frame that did.
-export default {
-  render({ model, el }) {
-    const box = document.createElement("div");
-    box.className = "course-playground-clock";
-    box.style.fontVariantNumeric = "tabular-nums";
-    box.style.fontSize = "1.25em";
-    box.style.minWidth = "15em";
-    el.appendChild(box);
-    let timer = null;
-    let lastSent = -Infinity;
-    let lastProgress = performance.now();
-    let requested = model.get("frame");
-    const show = () => {
-      box.textContent = model.get("status");
-      box.dataset.frame = model.get("frame");
-      box.dataset.running = model.get("running");
-    };
-    const later = (ms) => { timer = setTimeout(pump, Math.max(0, ms)); };
-    const pump = () => {
-      timer = null;
-      if (!model.get("running")) return;
-      const frame = model.get("frame");
-      const now = performance.now();
-      if (requested < frame) requested = frame;
-      if (requested - frame >= model.get("max_in_flight")) {
-        if (now - lastProgress < 2000) return later(250);     // wait for a frame to arrive (it calls pump)
-        requested = frame;                                     // lost: ask again from the last frame that came
-      }
-      const wait = model.get("interval_ms") - (now - lastSent);
-      if (wait > 0) return later(wait);
-      requested += 1;
-      lastSent = now;
-      model.send({ type: "tick", frame: requested });
-      later(model.get("interval_ms"));
-    };
-    const restart = () => {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      show();
-      pump();
-    };
-    const onFrame = () => { lastProgress = performance.now(); restart(); };
-    const onRunning = () => { lastProgress = performance.now(); requested = model.get("frame"); restart(); };
-    model.on("change:frame", onFrame);
-    model.on("change:running", onRunning);
-    model.on("change:status", show);
-    show();
-    pump();
-    return () => {
-      if (timer !== null) clearTimeout(timer);
-      model.off("change:frame", onFrame);
-      model.off("change:running", onRunning);
-      model.off("change:status", show);
-    };
-  },
-};
-"""
-
-
 class PlaygroundClock(anywidget.AnyWidget):
-    """Drives play from the browser (see _CLOCK_ESM) and shows the epoch counter."""
+    """Drives play from the browser (playground_clock.js) and shows the epoch counter."""
 
-    _esm = _CLOCK_ESM
+    _esm = (HERE / "playground_clock.js").read_text(encoding="utf-8")
     running = traitlets.Bool(False).tag(sync=True)
     frame = traitlets.Int(0).tag(sync=True)
     interval_ms = traitlets.Int(33).tag(sync=True)
@@ -332,13 +268,86 @@ class PlaygroundClock(anywidget.AnyWidget):
     status = traitlets.Unicode("").tag(sync=True)
 
 
-# ------------------------------------------------------------------------------------------------ the Playground
+# ------------------------------------------------------------------------------------------------ the controls
 
 _SECTION = "<div style='font-weight:600;letter-spacing:0.06em;font-size:0.85em;margin:6px 0 2px 0'>{}</div>"
 
 
 def _layout(**kwargs):
     return ipywidgets.Layout(**kwargs)
+
+
+def _menu(description, width, options=()):
+    return lambda: ipywidgets.Dropdown(description=description, options=list(options),
+                                       style={"description_width": "initial"}, layout=_layout(width=width))
+
+
+def _slider(kind, description, low, high, step, readout):
+    return lambda: kind(description=description, min=low, max=high, step=step, continuous_update=False,
+                        readout_format=readout, style={"description_width": "initial"},
+                        layout=_layout(width="250px"))
+
+
+def _with_value(choices, value):
+    """(label, value) options for a menu of numbers, with `value` added where it is not one of the choices."""
+    return [(f"{number:g}", number) for number in sorted(set(choices) | {value})]
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control that shows a setting: its name (in CONTROLS, and its CSS class course-playground-<name>), the
+    attribute of the Playground that holds it, how to make the widget, and the conversion both ways: `shown`
+    (the Playground -> the widget's value), `options` (the Playground -> the menu's choices, or None when they
+    never change) and `apply` (the Playground and the widget's new value -> the settings to set, or None)."""
+    name: str
+    attribute: str
+    make: Callable
+    shown: Callable
+    apply: Callable
+    options: Optional[Callable] = None
+
+
+def _all_activations(playground):
+    same = set(playground.config.activations)
+    first = playground.config.activations[0] if playground.config.activations else None
+    return first if len(same) == 1 and first in PLAYGROUND_ACTIVATIONS else "mixed"
+
+
+# The controls of one setting each, one row per control: everything the Playground does with them reads this table.
+CONTROL_TABLE = (
+    Control("task", "task_menu", _menu("Problem", "200px", [("Classification", "classification"),
+                                                              ("Regression", "regression")]),
+            shown=lambda p: p.config.task, apply=lambda p, v: {"task": v}),
+    Control("dataset", "dataset_menu", _menu("Data", "200px"), shown=lambda p: p.config.dataset,
+            apply=lambda p, v: {"dataset": v},
+            options=lambda p: [(DATASET_LABELS[name], name) for name in DATASETS[p.config.task]]),
+    Control("noise", "noise_slider", _slider(ipywidgets.FloatSlider, "Noise", 0.0, 0.5, 0.05, ".2f"),
+            shown=lambda p: min(p.config.noise, 0.5), apply=lambda p, v: {"noise": v}),
+    Control("train_fraction", "train_fraction_slider",
+            _slider(ipywidgets.FloatSlider, "Training", 0.1, 0.9, 0.1, ".0%"),
+            shown=lambda p: p.config.train_fraction, apply=lambda p, v: {"train_fraction": v}),
+    Control("batch_size", "batch_size_slider", _slider(ipywidgets.IntSlider, "Batch size", 1, 30, 1, "d"),
+            shown=lambda p: min(p.config.batch_size, 30), apply=lambda p, v: {"batch_size": v}),
+    Control("learning_rate", "learning_rate_menu", _menu("Learning rate", "170px"),
+            shown=lambda p: p.config.learning_rate, apply=lambda p, v: {"learning_rate": v},
+            options=lambda p: _with_value(LEARNING_RATES, p.config.learning_rate)),
+    Control("activation", "activation_menu",
+            _menu("Activation", "190px", [("(per layer)", "mixed")] + [(a, a) for a in PLAYGROUND_ACTIVATIONS]),
+            shown=_all_activations, apply=lambda p, v: None if v == "mixed" else {"activations": v}),
+    Control("regularization", "regularization_menu",
+            _menu("Regularization", "180px", [("None", "none"), ("L1", "l1"), ("L2", "l2")]),
+            shown=lambda p: p.config.regularization, apply=lambda p, v: {"regularization": v}),
+    Control("regularization_rate", "regularization_rate_menu", _menu("Rate", "110px"),
+            shown=lambda p: p.config.regularization_rate, apply=lambda p, v: {"regularization_rate": v},
+            options=lambda p: _with_value(REGULARIZATION_RATES, p.config.regularization_rate)),
+    Control("optimizer", "optimizer_menu", _menu("Optimizer", "160px", [(name, name) for name in OPTIMIZERS]),
+            shown=lambda p: p.config.optimizer, apply=lambda p, v: {"optimizer": v}),
+    Control("speed", "speed_menu", _menu("Epochs per update", "170px", [(str(n), n) for n in EPOCHS_PER_UPDATE]),
+            shown=lambda p: p.epochs_per_update, apply=lambda p, v: setattr(p, "epochs_per_update", v)),
+)
+
+
+# ------------------------------------------------------------------------------------------------ the Playground
 
 
 class Playground(ipywidgets.VBox):
@@ -606,82 +615,76 @@ class Playground(ipywidgets.VBox):
     # -- building the controls -----------------------------------------------------------------------------
 
     def _build_controls(self):
-        config = self._state.config
         self._hidden = set()
-        small = _layout(width="auto")
-        self.play_button = ipywidgets.Button(description="Play", icon="play", button_style="primary",
-                                             tooltip="train continuously", layout=_layout(width="96px"))
-        self.step_button = ipywidgets.Button(description="Step", tooltip="train one epoch", layout=_layout(width="64px"))
-        self.reset_button = ipywidgets.Button(description="Reset", tooltip="the starting weights again, epoch 0",
-                                              layout=_layout(width="64px"))
-        self.play_button.on_click(lambda _: self.pause() if self.playing else self.play())
-        self.step_button.on_click(lambda _: self._guarded(self.step))
-        self.reset_button.on_click(lambda _: self._guarded(self.reset))
+        self._controls = {}                  # control name -> the widgets it shows and hides
+        for control in CONTROL_TABLE:        # the controls of one setting each: made and wired from the table
+            widget = control.make()
+            setattr(self, control.attribute, widget)
+            widget.observe(lambda change, control=control: self._from_control(control, change["new"]), names="value")
+            self._controls[control.name] = [widget]
 
-        def dropdown(description, options, value, width="170px"):
-            return ipywidgets.Dropdown(description=description, options=options, value=value,
-                                       style={"description_width": "initial"}, layout=_layout(width=width))
+        def button(name, description, tooltip, width, action, **options):
+            widget = ipywidgets.Button(description=description, tooltip=tooltip, layout=_layout(width=width),
+                                       **options)
+            widget.on_click(lambda _: action())
+            self._controls[name] = [widget]
+            return widget
 
-        self.task_menu = dropdown("Problem", [("Classification", "classification"), ("Regression", "regression")],
-                                  config.task, "200px")
-        self.learning_rate_menu = dropdown("Learning rate", [(f"{lr:g}", lr) for lr in LEARNING_RATES],
-                                           config.learning_rate if config.learning_rate in LEARNING_RATES else 0.03)
-        self.activation_menu = dropdown("Activation", [("(per layer)", "mixed")] + [(a, a) for a in
-                                                                                   PLAYGROUND_ACTIVATIONS], "mixed",
-                                        "190px")
-        self.regularization_menu = dropdown("Regularization", [("None", "none"), ("L1", "l1"), ("L2", "l2")],
-                                            config.regularization, "180px")
-        self.regularization_rate_menu = dropdown("Rate", [(f"{r:g}", r) for r in REGULARIZATION_RATES],
-                                                 0.0, "110px")
-        self.optimizer_menu = dropdown("Optimizer", [(name, name) for name in OPTIMIZERS], config.optimizer, "160px")
-        self.speed_menu = dropdown("Epochs per update", [(str(n), n) for n in EPOCHS_PER_UPDATE],
-                                   self.epochs_per_update, "170px")
+        self.play_button = button("play", "Play", "train continuously", "96px",
+                                  lambda: self.pause() if self.playing else self.play(), icon="play",
+                                  button_style="primary")
+        self.step_button = button("step", "Step", "train one epoch", "64px", lambda: self._guarded(self.step))
+        self.reset_button = button("reset", "Reset", "the starting weights again, epoch 0", "64px",
+                                   lambda: self._guarded(self.reset))
+        self.regenerate_button = button("regenerate", "Regenerate", "new random points", "110px",
+                                        lambda: self._guarded(self.regenerate))
 
-        self.dataset_menu = dropdown("Data", [], None, "200px")
-        self.noise_slider = ipywidgets.FloatSlider(description="Noise", min=0.0, max=0.5, step=0.05,
-                                                   value=min(config.noise, 0.5), continuous_update=False,
-                                                   readout_format=".2f", layout=_layout(width="250px"))
-        self.train_fraction_slider = ipywidgets.FloatSlider(description="Training", min=0.1, max=0.9, step=0.1,
-                                                            value=config.train_fraction, continuous_update=False,
-                                                            readout_format=".0%", layout=_layout(width="250px"))
-        self.batch_size_slider = ipywidgets.IntSlider(description="Batch size", min=1, max=30,
-                                                      value=min(config.batch_size, 30), continuous_update=False,
-                                                      style={"description_width": "initial"},
-                                                      layout=_layout(width="250px"))
-        self.regenerate_button = ipywidgets.Button(description="Regenerate", tooltip="new random points",
-                                                   layout=_layout(width="110px"))
-        self.regenerate_button.on_click(lambda _: self._guarded(self.regenerate))
-
-        # Widgets that are only ever hidden together share one Layout (fewer models to sync and to save).
-        feature_layout, neuron_layout, activation_layout = (_layout(width="76px"), _layout(width="34px"),
-                                                            _layout(width="90px"))
+        # The features: one toggle each. Widgets only ever hidden together share one Layout (fewer models to sync).
+        feature_layout = _layout(width="76px")
         self.feature_buttons = {
-            name: ipywidgets.ToggleButton(description=FEATURE_LABELS[name], value=name in config.features,
-                                          tooltip=f"use {name} as an input", layout=feature_layout)
-            for name in FEATURES}
+            name: ipywidgets.ToggleButton(description=FEATURE_LABELS[name], tooltip=f"use {name} as an input",
+                                          layout=feature_layout) for name in FEATURES}
+        for name, toggle in self.feature_buttons.items():
+            toggle.observe(lambda change, name=name: self._toggle_feature(name, change["new"]), names="value")
+        self.features_box = ipywidgets.GridBox(list(self.feature_buttons.values()),
+                                               layout=_layout(grid_template_columns="repeat(2, 80px)",
+                                                              grid_gap="4px"))
+        self._features_heading = ipywidgets.HTML(_SECTION.format("FEATURES"))
+        self._controls["features"] = [self.features_box, self._features_heading]
 
+        # The hidden layers: + and − layers, then per layer its size (− and +) and its activation.
         self.add_layer_button = ipywidgets.Button(description="+", tooltip="add a hidden layer",
                                                   layout=_layout(width="34px"))
         self.remove_layer_button = ipywidgets.Button(description="−", tooltip="remove the last hidden layer",
                                                      layout=_layout(width="34px"))
-        self.layers_label = ipywidgets.HTML()
         self.add_layer_button.on_click(lambda _: self._change_layers(+1))
         self.remove_layer_button.on_click(lambda _: self._change_layers(-1))
+        self.layers_label = ipywidgets.HTML()
+        self.layers_box = ipywidgets.HBox([self.remove_layer_button, self.add_layer_button, self.layers_label],
+                                          layout=_layout(align_items="center"))
+        neuron_layout, activation_layout = _layout(width="34px"), _layout(width="90px")
         self.layer_rows = []
         for k in range(MAX_HIDDEN_LAYERS):
-            minus = ipywidgets.Button(description="−", tooltip=f"one neuron fewer in layer {k + 1}",
-                                      layout=neuron_layout)
-            plus = ipywidgets.Button(description="+", tooltip=f"one neuron more in layer {k + 1}",
-                                     layout=neuron_layout)
-            label = ipywidgets.HTML(layout=_layout(width="130px"))
-            activation = ipywidgets.Dropdown(options=PLAYGROUND_ACTIVATIONS, value="tanh", layout=activation_layout)
-            minus.on_click(lambda _, k=k: self._change_neurons(k, -1))
-            plus.on_click(lambda _, k=k: self._change_neurons(k, +1))
-            activation.observe(lambda change, k=k: self._change_layer_activation(k, change["new"]), names="value")
-            row = ipywidgets.HBox([label, minus, plus, activation], layout=_layout(align_items="center"))
-            self.layer_rows.append({"row": row, "label": label, "minus": minus, "plus": plus,
-                                    "activation": activation})
+            row = {"label": ipywidgets.HTML(layout=_layout(width="130px")),
+                   "minus": ipywidgets.Button(description="−", tooltip=f"one neuron fewer in layer {k + 1}",
+                                              layout=neuron_layout),
+                   "plus": ipywidgets.Button(description="+", tooltip=f"one neuron more in layer {k + 1}",
+                                             layout=neuron_layout),
+                   "activation": ipywidgets.Dropdown(options=PLAYGROUND_ACTIVATIONS, value="tanh",
+                                                     layout=activation_layout)}
+            row["minus"].on_click(lambda _, k=k: self._change_neurons(k, -1))
+            row["plus"].on_click(lambda _, k=k: self._change_neurons(k, +1))
+            row["activation"].observe(lambda change, k=k: self._change_layer_activation(k, change["new"]),
+                                      names="value")
+            row["row"] = ipywidgets.HBox([row["label"], row["minus"], row["plus"], row["activation"]],
+                                         layout=_layout(align_items="center"))
+            self.layer_rows.append(row)
+        self._layer_rows_box = ipywidgets.VBox([row["row"] for row in self.layer_rows])
+        self._controls["layers"] = [self.layers_box]
+        self._controls["neurons"] = [row[side] for side in ("minus", "plus") for row in self.layer_rows]
+        self._controls["activation"] += [row["activation"] for row in self.layer_rows]
 
+        # Export and import.
         self.json_box = ipywidgets.Textarea(placeholder="Export writes the state here as JSON; paste a state here "
                                                         "and press import.",
                                             layout=_layout(width="100%", height="90px"))
@@ -691,42 +694,12 @@ class Playground(ipywidgets.VBox):
                                                layout=_layout(width="80px"))
         self.export_button.on_click(lambda _: self._export_to_box())
         self.import_button.on_click(lambda _: self._import_from_box())
-
-        for widget, setting in ((self.task_menu, "task"), (self.learning_rate_menu, "learning_rate"),
-                                (self.regularization_menu, "regularization"),
-                                (self.regularization_rate_menu, "regularization_rate"),
-                                (self.optimizer_menu, "optimizer"), (self.dataset_menu, "dataset"),
-                                (self.noise_slider, "noise"), (self.train_fraction_slider, "train_fraction"),
-                                (self.batch_size_slider, "batch_size")):
-            widget.observe(lambda change, setting=setting: self._from_control(setting, change["new"]), names="value")
-        self.activation_menu.observe(lambda change: self._change_all_activations(change["new"]), names="value")
-        self.speed_menu.observe(lambda change: setattr(self, "epochs_per_update", change["new"]), names="value")
-        for name, button in self.feature_buttons.items():
-            button.observe(lambda change, name=name: self._toggle_feature(name, change["new"]), names="value")
-
-        self.features_box = ipywidgets.GridBox(list(self.feature_buttons.values()),
-                                               layout=_layout(grid_template_columns="repeat(2, 80px)",
-                                                              grid_gap="4px"))
-        self.layers_box = ipywidgets.HBox([self.remove_layer_button, self.add_layer_button, self.layers_label],
-                                          layout=_layout(align_items="center"))
         self.export_box = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("EXPORT / IMPORT")),
                                            ipywidgets.HBox([self.export_button, self.import_button]), self.json_box],
                                           layout=_layout(width="100%"))
-        rows = [r["row"] for r in self.layer_rows]
-        self._controls = {
-            "play": [self.play_button], "step": [self.step_button], "reset": [self.reset_button],
-            "task": [self.task_menu], "dataset": [self.dataset_menu], "noise": [self.noise_slider],
-            "train_fraction": [self.train_fraction_slider], "regenerate": [self.regenerate_button],
-            "batch_size": [self.batch_size_slider], "features": [self.features_box, self._features_title()],
-            "layers": [self.layers_box], "neurons": [r["minus"] for r in self.layer_rows] + [
-                r["plus"] for r in self.layer_rows],
-            "activation": [self.activation_menu] + [r["activation"] for r in self.layer_rows],
-            "learning_rate": [self.learning_rate_menu], "regularization": [self.regularization_menu],
-            "regularization_rate": [self.regularization_rate_menu], "optimizer": [self.optimizer_menu],
-            "speed": [self.speed_menu], "export": [self.export_box],
-        }
-        self._layer_rows_box = ipywidgets.VBox(rows)
+        self._controls["export"] = [self.export_box]
         assert set(self._controls) == set(CONTROLS)
+
         # CSS classes name every control in the page (for styling, and for the browser tests).
         for name, widgets in self._controls.items():
             for widget in widgets:
@@ -741,11 +714,6 @@ class Playground(ipywidgets.VBox):
             row["plus"].add_class("course-playground-neuron-plus")
             row["activation"].add_class("course-playground-layer-activation")
 
-    def _features_title(self):
-        if not hasattr(self, "_features_heading"):
-            self._features_heading = ipywidgets.HTML(_SECTION.format("FEATURES"))
-        return self._features_heading
-
     def _arrange(self):
         top = ipywidgets.HBox([self.play_button, self.step_button, self.reset_button, self.clock,
                                self.learning_rate_menu, self.activation_menu, self.regularization_menu,
@@ -753,7 +721,7 @@ class Playground(ipywidgets.VBox):
                               layout=_layout(flex_flow="row wrap", align_items="center", grid_gap="6px"))
         data_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("DATA")), self.dataset_menu, self.noise_slider,
                                        self.train_fraction_slider, self.batch_size_slider, self.regenerate_button,
-                                       self._features_title(), self.features_box],
+                                       self._features_heading, self.features_box],
                                       layout=_layout(width="260px", min_width="260px"))
         network_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("HIDDEN LAYERS")), self.layers_box,
                                           self._layer_rows_box, self.diagram],
@@ -786,10 +754,12 @@ class Playground(ipywidgets.VBox):
             self._show_message(f"{type(error).__name__}: {error}", error=True)
             self._sync_controls()
 
-    def _from_control(self, setting, value):
+    def _from_control(self, control, value):
         if self._syncing or value is None:
             return
-        self._guarded(self.set, **{setting: value})
+        settings = control.apply(self, value)
+        if settings:
+            self._guarded(self.set, **settings)
 
     def _toggle_feature(self, name, on):
         if self._syncing:
@@ -821,11 +791,6 @@ class Playground(ipywidgets.VBox):
             activations[layer] = name
             self._guarded(self.set, activations=tuple(activations))
 
-    def _change_all_activations(self, name):
-        if self._syncing or name == "mixed":
-            return
-        self._guarded(self.set, activations=name)
-
     def _on_diagram_edit(self, change):
         """A weight edited in the diagram (click an edge, move the slider) becomes the Playground's weight."""
         if self._drawing:
@@ -852,28 +817,13 @@ class Playground(ipywidgets.VBox):
         config = self._state.config
         self._syncing = True
         try:
-            self.task_menu.value = config.task
-            self.dataset_menu.options = [(DATASET_LABELS[name], name) for name in DATASETS[config.task]]
-            self.dataset_menu.value = config.dataset
-            self.noise_slider.value = min(config.noise, self.noise_slider.max)
-            self.train_fraction_slider.value = config.train_fraction
-            self.batch_size_slider.value = min(config.batch_size, self.batch_size_slider.max)
-            if config.learning_rate not in LEARNING_RATES:
-                options = sorted(set(LEARNING_RATES) | {config.learning_rate})
-                self.learning_rate_menu.options = [(f"{lr:g}", lr) for lr in options]
-            self.learning_rate_menu.value = config.learning_rate
-            self.regularization_menu.value = config.regularization
-            if config.regularization_rate not in REGULARIZATION_RATES:
-                options = sorted(set(REGULARIZATION_RATES) | {config.regularization_rate})
-                self.regularization_rate_menu.options = [(f"{r:g}", r) for r in options]
-            self.regularization_rate_menu.value = config.regularization_rate
-            self.optimizer_menu.value = config.optimizer
-            self.speed_menu.value = self.epochs_per_update
-            same = set(config.activations)
-            self.activation_menu.value = (config.activations[0] if len(same) == 1
-                                          and config.activations[0] in PLAYGROUND_ACTIVATIONS else "mixed")
-            for name, button in self.feature_buttons.items():
-                button.value = name in config.features
+            for control in CONTROL_TABLE:
+                widget = getattr(self, control.attribute)
+                if control.options is not None:
+                    widget.options = control.options(self)
+                widget.value = control.shown(self)
+            for name, toggle in self.feature_buttons.items():
+                toggle.value = name in config.features
             n = len(config.hidden)
             self.layers_label.value = f"{n} hidden layer{'s' if n != 1 else ''}"
             self.add_layer_button.disabled = n >= MAX_HIDDEN_LAYERS
@@ -905,8 +855,7 @@ class Playground(ipywidgets.VBox):
                 self.diagram.show_state(self._state, self._extent)
                 self._diagram_drawn_at = time.perf_counter()
             self.plane.show_state(self._state, self._extent)
-            history = self._state.history
-            self.curve.show(series=loss_curves(history), x_range=(0, max(self._state.epoch, 1)))
+            self.curve.show(series=loss_curves(self._state.history), x_range=(0, max(self._state.epoch, 1)))
             losses = self._state.losses()
             text = (f"<b>Test loss</b> {fmt(losses['val_loss'], 3)} &nbsp; "
                     f"<b>Training loss</b> {fmt(losses['train_loss'], 3)}")
@@ -934,5 +883,6 @@ class Playground(ipywidgets.VBox):
                               f"padding:2px 8px'>{'⚠ ' if error else ''}{html.escape(text)}</div>")
 
 
-__all__ = ["Playground", "PlaygroundDiagram", "PlaygroundPlane", "PlaygroundClock", "playground_diagram",
-           "playground_plane", "feature_grids", "feature_tiles", "loss_curves", "plane_extent_for"]
+__all__ = ["Playground", "PlaygroundDiagram", "PlaygroundPlane", "PlaygroundClock", "CONTROL_TABLE", "Control",
+           "playground_diagram", "playground_plane", "feature_grids", "feature_tiles", "loss_curves",
+           "plane_extent_for"]
