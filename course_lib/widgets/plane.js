@@ -138,8 +138,12 @@ export default {
       model.save_changes();
     });
     const redraw = () => {
-      const scene = model.get("scene");
+      let scene = model.get("scene");
       if (!scene.extent) return;
+      // A widget may send its points apart, in `point_groups`, only when they change (the Playground does: its
+      // points stay while the picture changes at every update).
+      const groups = model.get("point_groups");
+      if (groups && !scene.points) scene = { ...scene, points: groups };
       applyStyle(root, scene.style);
       title.textContent = scene.title || "";
       title.style.display = scene.title ? "block" : "none";
@@ -150,7 +154,8 @@ export default {
       updateControls();
     };
     model.on("change:scene", redraw);
+    model.on("change:point_groups", redraw);
     redraw();
-    return () => model.off("change:scene", redraw);
+    return () => { model.off("change:scene", redraw); model.off("change:point_groups", redraw); };
   },
 };

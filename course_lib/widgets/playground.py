@@ -29,6 +29,7 @@ plane.js, lineplot.js).
 """
 import dataclasses
 import html
+import math
 import time
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -44,7 +45,7 @@ from course_lib.playground import (CONTROLS, DATASETS, FEATURE_LABELS, FEATURES,
                                    PlaygroundError, make_features)
 from course_lib.network import forward
 from course_lib.optimizers import OPTIMIZERS
-from course_lib.widgets._base import HERE, CourseWidget, all_finite, fmt, front_end, max_abs_weight
+from course_lib.widgets._base import HERE, CourseWidget, all_finite, encode, fmt, front_end, max_abs_weight
 from course_lib.widgets.boundary import grid_rgba, point_colors
 from course_lib.widgets.curves import LinePlot
 from course_lib.widgets.diagram import NetworkDiagram, default_size, diagram_layout
@@ -100,7 +101,7 @@ def playground_diagram(state, extent, resolution=16, style=None, weight_scale=No
     the features) and put in the layout's "tiles"; each node's "tile" is its index there."""
     style = get_style(style)
     config = state.config
-    params = state.numpy_params()
+    params = state.host_params
     # Lay the nodes out as big as the tiles: a node of radius tile_size / 2.
     layout_style = style.replace(node_radius=style.tile_size / 2)
     width, height = default_size(config.layer_sizes, layout_style, tiles=True)
@@ -126,7 +127,7 @@ def playground_plane(state, extent, resolution=64, discretize=False, show_test=T
     config, data = state.config, state.data
     points, _, _ = plane_points(check_extent(extent), resolution)
     with np.errstate(over="ignore", invalid="ignore"):
-        outputs = engine.predict_plane(state.params, config, points).astype(np.float64)
+        outputs = engine.predict_plane(state.host_params, config, points).astype(np.float64)
         if config.task == "classification":
             kind, values = "probability", 1.0 / (1.0 + np.exp(-outputs))
         else:
@@ -146,7 +147,7 @@ def playground_plane(state, extent, resolution=64, discretize=False, show_test=T
     losses = state.losses()
     caption = "dots: training points · rings: test points" if show_test else "dots: training points"
     warning = state.diverged
-    if not warning and (not all_finite(state.numpy_params()) or not np.isfinite(values).all()):
+    if not warning and (not all_finite(state.host_params) or not np.isfinite(values).all()):
         warning = ("The network's output is NaN or infinite here (painted grey): the weights are too large. "
                    "Press reset and try a smaller learning rate.")
     return {"kind": kind, "values": values, "classes": None, "image": image, "image_shape": list(image.shape[:2]),
@@ -174,6 +175,29 @@ def loss_curves(history, max_points=CURVE_POINTS):
 # ------------------------------------------------------------------------------------------------ the views
 
 
+_PRECISE = ("weight", "bias", "value", "sum", "grad", "grad_b")     # numbers shown as text: 6 significant digits
+
+
+def _rounded(item, decimals):
+    """A node or an edge of the diagram with its floats shortened for sending (see PlaygroundDiagram)."""
+    def short(key, value):
+        if not isinstance(value, float) or not math.isfinite(value):
+            return value
+        if key in _PRECISE:
+            return float(f"{value:.6g}")
+        return round(value, 2 if key == "width" else decimals)
+    return {key: short(key, value) for key, value in item.items()}
+
+
+def _same_picture(old, new):
+    """True when two states draw the same network picture: the same weights (the very arrays) and settings that
+    change nothing drawn (the learning rate, the batch size, the optimizer, regularisation)."""
+    drawn_settings = ("features", "activations", "hidden", "dataset", "task", "noise", "train_fraction",
+                      "data_seed", "n_points")
+    return old.params is new.params and old.diverged == new.diverged and all(
+        getattr(old.config, name) == getattr(new.config, name) for name in drawn_settings)
+
+
 class PlaygroundDiagram(NetworkDiagram):
     """The network diagram of a Playground state: edges by weight, a heatmap tile per node over the input plane.
 
@@ -193,7 +217,11 @@ class PlaygroundDiagram(NetworkDiagram):
         return self._state
 
     def show_state(self, state, extent=None):
-        """Draw `state` (its weights, features and activations), once."""
+        """Draw `state` (its weights, features and activations), once; nothing is sent when it draws the same."""
+        if self.drawn and _same_picture(self._state, state) and (extent is None or
+                                                                 tuple(extent) == tuple(self._extent)):
+            self._state = state
+            return
         architecture_changed = (state.config.features, state.config.layer_sizes) != (
             self._state.config.features, self._state.config.layer_sizes)
         if architecture_changed or state.epoch < self._state.epoch:
@@ -210,6 +238,13 @@ class PlaygroundDiagram(NetworkDiagram):
         finally:
             self._ready = True
         self.redraw()
+
+    def _browser_scene(self, drawn):
+        # Positions to a tenth of a pixel, widths to a hundredth, weights to 6 significant digits: what the browser
+        # can show, in about half the text (the diagram is the largest message of an update).
+        rounded = {**drawn, "nodes": [_rounded(node, 1) for node in drawn["nodes"]],
+                   "edges": [_rounded(edge, 1) for edge in drawn["edges"]]}
+        return rounded
 
     def _compute(self):
         if not self._fixed_scale:
@@ -228,6 +263,7 @@ class PlaygroundPlane(CourseWidget):
     discretize = traitlets.Bool(False).tag(sync=True)
     show_test = traitlets.Bool(True).tag(sync=True)
     picked = traitlets.List(allow_none=True, default_value=None).tag(sync=True)
+    point_groups = traitlets.List().tag(sync=True)
 
     def __init__(self, state, extent, resolution=64, style=None, width=330, height=330):
         self._state = state
@@ -239,10 +275,15 @@ class PlaygroundPlane(CourseWidget):
         self.redraw()
 
     def show_state(self, state, extent=None):
+        """Draw `state`; nothing is sent when it draws the same (a new learning rate, say, changes no pixel)."""
+        same_extent = extent is None or tuple(extent) == tuple(self._options["extent"])
+        unchanged = self.drawn and same_extent and _same_picture(self._state, state) and (
+            self._state.history == state.history)
         self._state = state
         if extent is not None:
             self._options["extent"] = check_extent(extent)
-        self.redraw()
+        if not unchanged:
+            self.redraw()
 
     @traitlets.observe("discretize", "show_test")
     def _changed(self, change):
@@ -250,7 +291,10 @@ class PlaygroundPlane(CourseWidget):
             self.redraw()
 
     def _browser_scene(self, drawn):
-        return {key: value for key, value in drawn.items() if key not in ("values", "classes")}
+        # The points go apart from the scene, in `point_groups`, which is sent only when they change (new data, or
+        # the test points shown or hidden): while playing, an update sends the picture and the numbers only.
+        self.point_groups = encode(drawn["points"])
+        return {key: value for key, value in drawn.items() if key not in ("values", "classes", "points")}
 
     def _compute(self):
         return playground_plane(self._state, discretize=self.discretize, show_test=self.show_test, style=self.style,
