@@ -29,173 +29,24 @@ plane.js, lineplot.js).
 """
 import dataclasses
 import html
-import math
 import time
-from dataclasses import dataclass
-from typing import Callable, Optional
 
 import anywidget
 import ipywidgets
-import numpy as np
 import traitlets
 
 from course_lib import playground as engine
-from course_lib.playground import (CONTROLS, DATASETS, FEATURE_LABELS, FEATURES, LEARNING_RATES, MAX_HIDDEN_LAYERS,
-                                   MAX_NEURONS, PLAYGROUND_ACTIVATIONS, REGULARIZATION_RATES, PlaygroundConfig,
-                                   PlaygroundError, make_features)
-from course_lib.network import forward
-from course_lib.optimizers import OPTIMIZERS
-from course_lib.widgets._base import HERE, CourseWidget, all_finite, encode, fmt, front_end, max_abs_weight
-from course_lib.widgets.boundary import grid_rgba, point_colors
+from course_lib.playground import (CONTROLS, FEATURE_LABELS, FEATURES, MAX_HIDDEN_LAYERS, MAX_NEURONS,
+                                   PLAYGROUND_ACTIVATIONS, PlaygroundConfig, PlaygroundError)
+from course_lib.widgets._base import HERE, CourseWidget, encode, fmt, front_end, max_abs_weight
 from course_lib.widgets.curves import LinePlot
-from course_lib.widgets.diagram import NetworkDiagram, default_size, diagram_layout
-from course_lib.widgets.planes import check_extent, plane_points
-from course_lib.widgets.style import diverging_rgba, get_style
-
-DATASET_LABELS = {"circles": "Circle", "xor": "XOR", "gaussians": "Gaussian", "spiral": "Spiral", "moons": "Moons",
-                  "regression_plane": "Plane", "regression_gaussians": "Two bumps"}
-EPOCHS_PER_UPDATE = (1, 2, 5, 10, 20)
-MIN_HALF_EXTENT = 3.6          # the plane shown is at least [-3.6, 3.6]² (the data sets fill about [-3, 3]²)
-DIAGRAM_MAX_WIDTH = 540
-CURVE_POINTS = 400             # the loss curve draws at most this many points (evenly spaced epochs)
-
-
-# --------------------------------------------------------------------------------- what is drawn (pure)
-
-
-def plane_extent_for(data):
-    """A square (x1_min, x1_max, x2_min, x2_max) around 0 that holds every point, at least ±3.6."""
-    points = np.concatenate([data.x_train, data.x_test])
-    half = max(MIN_HALF_EXTENT, 1.05 * float(np.max(np.abs(points[np.all(np.isfinite(points), axis=1)]))))
-    return (-half, half, -half, half)
-
-
-def feature_grids(params, config, extent, resolution=16):
-    """Every node's value over the plane, for a network whose inputs are features of (x1, x2): a list with one
-    (resolution, resolution, n_nodes) array per layer, the features first, then each layer (the output as a
-    logit). Row 0 is the bottom of the plane (smallest x2), as in `course_lib.widgets.planes.layer_grids`."""
-    points, _, _ = plane_points(check_extent(extent), resolution)
-    inputs = make_features(points.astype(np.float32), config.features)
-    _, layers = forward(params, inputs, activation=config.activations, return_hidden=True)
-    shape = (resolution, resolution)
-    return [np.asarray(inputs).reshape(*shape, -1)] + [np.asarray(layer["a"]).reshape(*shape, -1) for layer in layers]
-
-
-def feature_tiles(params, config, extent, resolution=16, style=None):
-    """The diagram's tiles: one RGBA image per node (features, hidden neurons, output), top row first, coloured
-    on one diverging scale per layer (blue positive, orange negative). Shape (n_nodes, resolution, resolution, 4)."""
-    style = get_style(style)
-    tiles = []
-    for grid in feature_grids(params, config, extent, resolution):
-        finite = np.isfinite(grid)
-        vmax = float(np.max(np.abs(grid[finite]))) if finite.any() else 1.0
-        for k in range(grid.shape[-1]):
-            tiles.append(diverging_rgba(grid[::-1, :, k], vmax, style))
-    return np.stack(tiles)
-
-
-def playground_diagram(state, extent, resolution=16, style=None, weight_scale=None, selected=None):
-    """What the Playground's diagram draws: `diagram_layout` of the network, with a tile per node over the plane.
-
-    The network's inputs are features of (x1, x2), not the plane itself, so the tiles are computed here (through
-    the features) and put in the layout's "tiles"; each node's "tile" is its index there."""
-    style = get_style(style)
-    config = state.config
-    params = state.host_params
-    # Lay the nodes out as big as the tiles: a node of radius tile_size / 2.
-    layout_style = style.replace(node_radius=style.tile_size / 2)
-    width, height = default_size(config.layer_sizes, layout_style, tiles=True)
-    scene = diagram_layout(params, list(config.activations), "linear", style=layout_style,
-                           weight_scale=weight_scale, show_weights=False, selected=selected,
-                           feature_names=[FEATURE_LABELS[name] for name in config.features], output_names=["ŷ"],
-                           width=min(width, DIAGRAM_MAX_WIDTH), height=height)
-    with np.errstate(over="ignore", invalid="ignore"):
-        scene["tiles"] = feature_tiles(params, config, extent, resolution, style)
-    for index, node in enumerate(scene["nodes"]):
-        node["tile"] = index
-    scene["tile_shape"] = [resolution, resolution]
-    return scene
-
-
-def playground_plane(state, extent, resolution=64, discretize=False, show_test=True, style=None, width=330,
-                     height=330):
-    """What the Playground's plane draws: the network's output over the plane (P(class 1), or the value for
-    regression), the training points (dots) and the test points (rings), and the losses as a caption.
-
-    Same keys as `course_lib.widgets.boundary_scene`, so plane.js paints it."""
-    style = get_style(style)
-    config, data = state.config, state.data
-    points, _, _ = plane_points(check_extent(extent), resolution)
-    with np.errstate(over="ignore", invalid="ignore"):
-        outputs = engine.predict_plane(state.host_params, config, points).astype(np.float64)
-        if config.task == "classification":
-            kind, values = "probability", 1.0 / (1.0 + np.exp(-outputs))
-        else:
-            kind, values = "value", outputs
-    values = values.reshape(resolution, resolution)
-    target_vmax = None
-    if config.task == "regression":
-        targets = np.concatenate([data.y_train[:, 0], data.y_test[:, 0]])
-        target_vmax = max(float(np.max(np.abs(targets))), 1e-9)
-    image = grid_rgba({"kind": kind, "values": values, "classes": None}, discretize, 2, style, vmax=target_vmax)
-    groups = [("train", data.x_train, data.y_train, "dot")]
-    if show_test:
-        groups.append(("test", data.x_test, data.y_test, "ring"))
-    drawn_points = [{"name": name, "xy": x.astype(np.float32),
-                     "colors": point_colors(y, config.task, data.n_classes, style, target_vmax or 1.0), "shape": shape}
-                    for name, x, y, shape in groups]
-    losses = state.losses()
-    caption = "dots: training points · rings: test points" if show_test else "dots: training points"
-    warning = state.diverged
-    if not warning and (not all_finite(state.host_params) or not np.isfinite(values).all()):
-        warning = ("The network's output is NaN or infinite here (painted grey): the weights are too large. "
-                   "Press reset and try a smaller learning rate.")
-    return {"kind": kind, "values": values, "classes": None, "image": image, "image_shape": list(image.shape[:2]),
-            "extent": list(extent), "points": drawn_points, "discretize": bool(discretize), "task": config.task,
-            "n_classes": data.n_classes, "train_score": losses["train_loss"], "test_score": losses["val_loss"],
-            "caption": caption, "axis_labels": ["x₁", "x₂"], "title": "", "width": int(width),
-            "height": int(height), "marker": None, "path": None, "warning": warning,
-            "toggles": [{"trait": "discretize", "label": "discretize output", "value": bool(discretize)},
-                        {"trait": "show_test", "label": "show test data", "value": bool(show_test)}],
-            "clickable": False}
-
-
-def loss_curves(history, max_points=CURVE_POINTS):
-    """The training and test loss per epoch as LinePlot series (at most `max_points` evenly spaced epochs)."""
-    epochs = np.asarray(history.get("epoch", []), dtype=np.float64)
-    keep = np.arange(len(epochs))
-    if len(keep) > max_points:
-        keep = np.unique(np.linspace(0, len(epochs) - 1, max_points).round().astype(int))
-    return [{"x": epochs[keep], "y": np.asarray(history["train_loss"], np.float64)[keep], "label": "training loss",
-             "dash": False},
-            {"x": epochs[keep], "y": np.asarray(history["val_loss"], np.float64)[keep], "label": "test loss",
-             "dash": True}]
-
-
-# ------------------------------------------------------------------------------------------------ the views
-
-
-_PRECISE = ("weight", "bias", "value", "sum", "grad", "grad_b")     # numbers shown as text: 6 significant digits
-
-
-def _rounded(item, decimals):
-    """A node or an edge of the diagram with its floats shortened for sending (see PlaygroundDiagram)."""
-    def short(key, value):
-        if not isinstance(value, float) or not math.isfinite(value):
-            return value
-        if key in _PRECISE:
-            return float(f"{value:.6g}")
-        return round(value, 2 if key == "width" else decimals)
-    return {key: short(key, value) for key, value in item.items()}
-
-
-def _same_picture(old, new):
-    """True when two states draw the same network picture: the same weights (the very arrays) and settings that
-    change nothing drawn (the learning rate, the batch size, the optimizer, regularisation)."""
-    drawn_settings = ("features", "activations", "hidden", "dataset", "task", "noise", "train_fraction",
-                      "data_seed", "n_points")
-    return old.params is new.params and old.diverged == new.diverged and all(
-        getattr(old.config, name) == getattr(new.config, name) for name in drawn_settings)
+from course_lib.widgets.diagram import NetworkDiagram
+from course_lib.widgets.planes import check_extent
+from course_lib.widgets.playground_controls import (CONTROL_TABLE, EPOCHS_PER_UPDATE, SECTION, Control,
+                                                    layout)
+from course_lib.widgets.playground_scenes import (feature_grids, feature_tiles, loss_curves, plane_extent_for,
+                                                  playground_diagram, playground_plane, rounded, same_picture)
+from course_lib.widgets.style import get_style
 
 
 class PlaygroundDiagram(NetworkDiagram):
@@ -218,7 +69,7 @@ class PlaygroundDiagram(NetworkDiagram):
 
     def show_state(self, state, extent=None):
         """Draw `state` (its weights, features and activations), once; nothing is sent when it draws the same."""
-        if self.drawn and _same_picture(self._state, state) and (extent is None or
+        if self.drawn and same_picture(self._state, state) and (extent is None or
                                                                  tuple(extent) == tuple(self._extent)):
             self._state = state
             return
@@ -242,9 +93,8 @@ class PlaygroundDiagram(NetworkDiagram):
     def _browser_scene(self, drawn):
         # Positions to a tenth of a pixel, widths to a hundredth, weights to 6 significant digits: what the browser
         # can show, in about half the text (the diagram is the largest message of an update).
-        rounded = {**drawn, "nodes": [_rounded(node, 1) for node in drawn["nodes"]],
-                   "edges": [_rounded(edge, 1) for edge in drawn["edges"]]}
-        return rounded
+        return {**drawn, "nodes": [rounded(node, 1) for node in drawn["nodes"]],
+                "edges": [rounded(edge, 1) for edge in drawn["edges"]]}
 
     def _compute(self):
         if not self._fixed_scale:
@@ -277,7 +127,7 @@ class PlaygroundPlane(CourseWidget):
     def show_state(self, state, extent=None):
         """Draw `state`; nothing is sent when it draws the same (a new learning rate, say, changes no pixel)."""
         same_extent = extent is None or tuple(extent) == tuple(self._options["extent"])
-        unchanged = self.drawn and same_extent and _same_picture(self._state, state) and (
+        unchanged = self.drawn and same_extent and same_picture(self._state, state) and (
             self._state.history == state.history)
         self._state = state
         if extent is not None:
@@ -311,84 +161,6 @@ class PlaygroundClock(anywidget.AnyWidget):
     max_in_flight = traitlets.Int(3).tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
 
-
-# ------------------------------------------------------------------------------------------------ the controls
-
-_SECTION = "<div style='font-weight:600;letter-spacing:0.06em;font-size:0.85em;margin:6px 0 2px 0'>{}</div>"
-
-
-def _layout(**kwargs):
-    return ipywidgets.Layout(**kwargs)
-
-
-def _menu(description, width, options=()):
-    return lambda: ipywidgets.Dropdown(description=description, options=list(options),
-                                       style={"description_width": "initial"}, layout=_layout(width=width))
-
-
-def _slider(kind, description, low, high, step, readout):
-    return lambda: kind(description=description, min=low, max=high, step=step, continuous_update=False,
-                        readout_format=readout, style={"description_width": "initial"},
-                        layout=_layout(width="250px"))
-
-
-def _with_value(choices, value):
-    """(label, value) options for a menu of numbers, with `value` added where it is not one of the choices."""
-    return [(f"{number:g}", number) for number in sorted(set(choices) | {value})]
-
-
-@dataclass(frozen=True)
-class Control:
-    """One control that shows a setting: its name (in CONTROLS, and its CSS class course-playground-<name>), the
-    attribute of the Playground that holds it, how to make the widget, and the conversion both ways: `shown`
-    (the Playground -> the widget's value), `options` (the Playground -> the menu's choices, or None when they
-    never change) and `apply` (the Playground and the widget's new value -> the settings to set, or None)."""
-    name: str
-    attribute: str
-    make: Callable
-    shown: Callable
-    apply: Callable
-    options: Optional[Callable] = None
-
-
-def _all_activations(playground):
-    same = set(playground.config.activations)
-    first = playground.config.activations[0] if playground.config.activations else None
-    return first if len(same) == 1 and first in PLAYGROUND_ACTIVATIONS else "mixed"
-
-
-# The controls of one setting each, one row per control: everything the Playground does with them reads this table.
-CONTROL_TABLE = (
-    Control("task", "task_menu", _menu("Problem", "200px", [("Classification", "classification"),
-                                                              ("Regression", "regression")]),
-            shown=lambda p: p.config.task, apply=lambda p, v: {"task": v}),
-    Control("dataset", "dataset_menu", _menu("Data", "200px"), shown=lambda p: p.config.dataset,
-            apply=lambda p, v: {"dataset": v},
-            options=lambda p: [(DATASET_LABELS[name], name) for name in DATASETS[p.config.task]]),
-    Control("noise", "noise_slider", _slider(ipywidgets.FloatSlider, "Noise", 0.0, 0.5, 0.05, ".2f"),
-            shown=lambda p: min(p.config.noise, 0.5), apply=lambda p, v: {"noise": v}),
-    Control("train_fraction", "train_fraction_slider",
-            _slider(ipywidgets.FloatSlider, "Training", 0.1, 0.9, 0.1, ".0%"),
-            shown=lambda p: p.config.train_fraction, apply=lambda p, v: {"train_fraction": v}),
-    Control("batch_size", "batch_size_slider", _slider(ipywidgets.IntSlider, "Batch size", 1, 30, 1, "d"),
-            shown=lambda p: min(p.config.batch_size, 30), apply=lambda p, v: {"batch_size": v}),
-    Control("learning_rate", "learning_rate_menu", _menu("Learning rate", "170px"),
-            shown=lambda p: p.config.learning_rate, apply=lambda p, v: {"learning_rate": v},
-            options=lambda p: _with_value(LEARNING_RATES, p.config.learning_rate)),
-    Control("activation", "activation_menu",
-            _menu("Activation", "190px", [("(per layer)", "mixed")] + [(a, a) for a in PLAYGROUND_ACTIVATIONS]),
-            shown=_all_activations, apply=lambda p, v: None if v == "mixed" else {"activations": v}),
-    Control("regularization", "regularization_menu",
-            _menu("Regularization", "180px", [("None", "none"), ("L1", "l1"), ("L2", "l2")]),
-            shown=lambda p: p.config.regularization, apply=lambda p, v: {"regularization": v}),
-    Control("regularization_rate", "regularization_rate_menu", _menu("Rate", "110px"),
-            shown=lambda p: p.config.regularization_rate, apply=lambda p, v: {"regularization_rate": v},
-            options=lambda p: _with_value(REGULARIZATION_RATES, p.config.regularization_rate)),
-    Control("optimizer", "optimizer_menu", _menu("Optimizer", "160px", [(name, name) for name in OPTIMIZERS]),
-            shown=lambda p: p.config.optimizer, apply=lambda p, v: {"optimizer": v}),
-    Control("speed", "speed_menu", _menu("Epochs per update", "170px", [(str(n), n) for n in EPOCHS_PER_UPDATE]),
-            shown=lambda p: p.epochs_per_update, apply=lambda p, v: setattr(p, "epochs_per_update", v)),
-)
 
 
 # ------------------------------------------------------------------------------------------------ the Playground
@@ -451,8 +223,8 @@ class Playground(ipywidgets.VBox):
         self.plane = PlaygroundPlane(self._state, self._extent, resolution, self._style)
         self.curve = LinePlot(loss_curves(self._state.history), x_label="epoch", y_label="loss", title="loss",
                               width=330, height=190, x_range=(0, 1), style=self._style)
-        self.losses = ipywidgets.HTML(layout=_layout(min_height="2.6em"))
-        self.message = ipywidgets.HTML(layout=_layout(max_width="1100px"))
+        self.losses = ipywidgets.HTML(layout=layout(min_height="2.6em"))
+        self.message = ipywidgets.HTML(layout=layout(max_width="1100px"))
         self.lesson = ipywidgets.HTML(self._lesson_html(title, text))
         self._build_controls()
         super().__init__(self._arrange())
@@ -668,7 +440,7 @@ class Playground(ipywidgets.VBox):
             self._controls[control.name] = [widget]
 
         def button(name, description, tooltip, width, action, **options):
-            widget = ipywidgets.Button(description=description, tooltip=tooltip, layout=_layout(width=width),
+            widget = ipywidgets.Button(description=description, tooltip=tooltip, layout=layout(width=width),
                                        **options)
             widget.on_click(lambda _: action())
             self._controls[name] = [widget]
@@ -684,32 +456,32 @@ class Playground(ipywidgets.VBox):
                                         lambda: self._guarded(self.regenerate))
 
         # The features: one toggle each. Widgets only ever hidden together share one Layout (fewer models to sync).
-        feature_layout = _layout(width="76px")
+        feature_layout = layout(width="76px")
         self.feature_buttons = {
             name: ipywidgets.ToggleButton(description=FEATURE_LABELS[name], tooltip=f"use {name} as an input",
                                           layout=feature_layout) for name in FEATURES}
         for name, toggle in self.feature_buttons.items():
             toggle.observe(lambda change, name=name: self._toggle_feature(name, change["new"]), names="value")
         self.features_box = ipywidgets.GridBox(list(self.feature_buttons.values()),
-                                               layout=_layout(grid_template_columns="repeat(2, 80px)",
+                                               layout=layout(grid_template_columns="repeat(2, 80px)",
                                                               grid_gap="4px"))
-        self._features_heading = ipywidgets.HTML(_SECTION.format("FEATURES"))
+        self._features_heading = ipywidgets.HTML(SECTION.format("FEATURES"))
         self._controls["features"] = [self.features_box, self._features_heading]
 
         # The hidden layers: + and − layers, then per layer its size (− and +) and its activation.
         self.add_layer_button = ipywidgets.Button(description="+", tooltip="add a hidden layer",
-                                                  layout=_layout(width="34px"))
+                                                  layout=layout(width="34px"))
         self.remove_layer_button = ipywidgets.Button(description="−", tooltip="remove the last hidden layer",
-                                                     layout=_layout(width="34px"))
+                                                     layout=layout(width="34px"))
         self.add_layer_button.on_click(lambda _: self._change_layers(+1))
         self.remove_layer_button.on_click(lambda _: self._change_layers(-1))
         self.layers_label = ipywidgets.HTML()
         self.layers_box = ipywidgets.HBox([self.remove_layer_button, self.add_layer_button, self.layers_label],
-                                          layout=_layout(align_items="center"))
-        neuron_layout, activation_layout = _layout(width="34px"), _layout(width="90px")
+                                          layout=layout(align_items="center"))
+        neuron_layout, activation_layout = layout(width="34px"), layout(width="90px")
         self.layer_rows = []
         for k in range(MAX_HIDDEN_LAYERS):
-            row = {"label": ipywidgets.HTML(layout=_layout(width="130px")),
+            row = {"label": ipywidgets.HTML(layout=layout(width="130px")),
                    "minus": ipywidgets.Button(description="−", tooltip=f"one neuron fewer in layer {k + 1}",
                                               layout=neuron_layout),
                    "plus": ipywidgets.Button(description="+", tooltip=f"one neuron more in layer {k + 1}",
@@ -721,7 +493,7 @@ class Playground(ipywidgets.VBox):
             row["activation"].observe(lambda change, k=k: self._change_layer_activation(k, change["new"]),
                                       names="value")
             row["row"] = ipywidgets.HBox([row["label"], row["minus"], row["plus"], row["activation"]],
-                                         layout=_layout(align_items="center"))
+                                         layout=layout(align_items="center"))
             self.layer_rows.append(row)
         self._layer_rows_box = ipywidgets.VBox([row["row"] for row in self.layer_rows])
         self._controls["layers"] = [self.layers_box]
@@ -731,16 +503,16 @@ class Playground(ipywidgets.VBox):
         # Export and import.
         self.json_box = ipywidgets.Textarea(placeholder="Export writes the state here as JSON; paste a state here "
                                                         "and press import.",
-                                            layout=_layout(width="100%", height="90px"))
+                                            layout=layout(width="100%", height="90px"))
         self.export_button = ipywidgets.Button(description="Export", tooltip="write the whole state as JSON below",
-                                               layout=_layout(width="80px"))
+                                               layout=layout(width="80px"))
         self.import_button = ipywidgets.Button(description="Import", tooltip="load the JSON state below",
-                                               layout=_layout(width="80px"))
+                                               layout=layout(width="80px"))
         self.export_button.on_click(lambda _: self._export_to_box())
         self.import_button.on_click(lambda _: self._import_from_box())
-        self.export_box = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("EXPORT / IMPORT")),
+        self.export_box = ipywidgets.VBox([ipywidgets.HTML(SECTION.format("EXPORT / IMPORT")),
                                            ipywidgets.HBox([self.export_button, self.import_button]), self.json_box],
-                                          layout=_layout(width="100%"))
+                                          layout=layout(width="100%"))
         self._controls["export"] = [self.export_box]
         assert set(self._controls) == set(CONTROLS)
 
@@ -762,20 +534,20 @@ class Playground(ipywidgets.VBox):
         top = ipywidgets.HBox([self.play_button, self.step_button, self.reset_button, self.clock,
                                self.learning_rate_menu, self.activation_menu, self.regularization_menu,
                                self.regularization_rate_menu, self.task_menu],
-                              layout=_layout(flex_flow="row wrap", align_items="center", grid_gap="6px"))
-        data_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("DATA")), self.dataset_menu, self.noise_slider,
+                              layout=layout(flex_flow="row wrap", align_items="center", grid_gap="6px"))
+        data_column = ipywidgets.VBox([ipywidgets.HTML(SECTION.format("DATA")), self.dataset_menu, self.noise_slider,
                                        self.train_fraction_slider, self.batch_size_slider, self.regenerate_button,
                                        self._features_heading, self.features_box],
-                                      layout=_layout(width="260px", min_width="260px"))
-        network_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("HIDDEN LAYERS")), self.layers_box,
+                                      layout=layout(width="260px", min_width="260px"))
+        network_column = ipywidgets.VBox([ipywidgets.HTML(SECTION.format("HIDDEN LAYERS")), self.layers_box,
                                           self._layer_rows_box, self.diagram],
-                                         layout=_layout(min_width="300px"))
-        output_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("OUTPUT")), self.losses, self.plane,
+                                         layout=layout(min_width="300px"))
+        output_column = ipywidgets.VBox([ipywidgets.HTML(SECTION.format("OUTPUT")), self.losses, self.plane,
                                          self.curve, ipywidgets.HBox([self.optimizer_menu, self.speed_menu],
-                                                                     layout=_layout(flex_flow="row wrap"))],
-                                        layout=_layout(width="350px", min_width="350px"))
+                                                                     layout=layout(flex_flow="row wrap"))],
+                                        layout=layout(width="350px", min_width="350px"))
         middle = ipywidgets.HBox([data_column, network_column, output_column],
-                                 layout=_layout(flex_flow="row wrap", align_items="flex-start"))
+                                 layout=layout(flex_flow="row wrap", align_items="flex-start"))
         return [self.lesson, top, self.message, middle, self.export_box]
 
     @staticmethod
