@@ -361,15 +361,16 @@ class Playground(ipywidgets.VBox):
     def _on_clock_message(self, _widget, content, _buffers):
         if content.get("type") != "tick" or content.get("frame") != self.clock.frame + 1 or not self.clock.running:
             return      # a second view's tick for a frame already made, or a late one after pause
-        try:
-            self.update()
-            now = time.perf_counter()
-            self._tick_times = [t for t in self._tick_times if now - t < 2.0] + [now]
-        except Exception as error:   # noqa: BLE001 - show it and stop, never leave a half-dead loop
-            self.pause()
-            self._show_message(f"{type(error).__name__}: {error}", error=True)
-        self._render_status()
-        self.clock.frame += 1       # sent last: the browser asks for the next update once it has this one
+        with self.clock.hold_sync():    # the epoch counter and the frame number leave in one message, last
+            try:
+                self.update()
+                now = time.perf_counter()
+                self._tick_times = [t for t in self._tick_times if now - t < 2.0] + [now]
+            except Exception as error:   # noqa: BLE001 - show it and stop, never leave a half-dead loop
+                self.pause()
+                self._show_message(f"{type(error).__name__}: {error}", error=True)
+            self._render_status()
+            self.clock.frame += 1       # the browser asks for the next update once it has this one
 
     def updates_per_second(self):
         """How many updates per second play has made over the last two seconds (0 when paused)."""
