@@ -482,7 +482,8 @@ def test_every_update_reaches_the_kernel_comm(params, xor):
 
 
 def test_front_ends_ship_in_the_package_and_embed_in_the_widget_state(params):
-    for name in ("common.js", "diagram.js", "plane.js", "tiles.js", "lineplot.js", "playground_clock.js", "widgets.css"):
+    for name in ("common.js", "diagram.js", "plane.js", "tiles.js", "lineplot.js", "playground_clock.js",
+                 "widgets.css"):
         text = (WIDGETS_DIR / name).read_text()
         assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
     diagram = NetworkDiagram(params)

@@ -68,7 +68,7 @@ def to_json(state, indent=None):
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 MAX_WHOLE = 2**31 - 1      # epochs and Adam's step count are int32 in the training core
-MAX_DEPTH = 8              # the deepest a Playground file nests (document → params → layer → W → row → number) is 5
+MAX_DEPTH = 8              # a Playground file nests 5 deep (document → params → layer → W → row → number)
 
 
 def from_json(text):
@@ -90,7 +90,7 @@ def from_json(text):
         raise
     except RecursionError:
         _fail("This Playground state is nested too deeply to read.")
-    except Exception as error:   # noqa: BLE001 - whatever a hand-edited file holds, the answer is a refusal that says why
+    except Exception as error:   # noqa: BLE001 - whatever a hand-edited file holds, the answer is a refusal
         raise PlaygroundError(f"This Playground state could not be read: {type(error).__name__}: {error}") from None
 
 

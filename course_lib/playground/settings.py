@@ -12,7 +12,8 @@ import numpy as np
 
 from course_lib.network import hidden_activations
 from course_lib.optimizers import OPTIMIZERS
-from course_lib.playground.data import DATASETS, FEATURES, LOSS_FOR_TASK, TASKS, PlaygroundError, _fail, make_data, shown
+from course_lib.playground.data import (DATASETS, FEATURES, LOSS_FOR_TASK, TASKS, PlaygroundError, _fail, make_data,
+                                        shown)
 
 REGULARIZATIONS = ("none", "l1", "l2")
 # The data sets whose labels alternate 0, 1, 0, 1, ... (course_lib.datasets), so each class's size is known.
@@ -132,9 +133,9 @@ class PlaygroundConfig:
 
         The split (course_lib.datasets.train_test_split) keeps round(test_fraction × n) points of each class for
         testing (of all points, for regression). Circles, moons, spiral and gaussians label their points 0, 1,
-        0, 1, ...: ⌈n/2⌉ and ⌊n/2⌋ per class, so the count is exact. XOR labels each point by its random quadrant,
-        so the class sizes are not known before the data is drawn: up to one point more per class may go to the
-        test set.
+        0, 1, ...: ⌈n/2⌉ and ⌊n/2⌋ per class, so the count is exact. XOR labels each point by its random
+        quadrant, so the class sizes are not known before the data is drawn: up to one point more per class may
+        go to the test set.
 
         >>> PlaygroundConfig(n_points=400, train_fraction=0.5).min_train_points
         200
