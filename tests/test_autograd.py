@@ -59,3 +59,11 @@ def test_bad_operands_name_the_fix():
         Value(2.0) ** Value(2.0)
     with pytest.raises(TypeError, match="Value or a plain number"):
         as_value("3")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from course_lib import autograd
+    failures, tried = doctest.testmod(autograd)
+    assert tried > 0 and failures == 0

@@ -96,3 +96,9 @@ def test_fit_with_dropout_trains_and_differs_from_no_dropout():
                              batch_size=16)
     assert history["train_accuracy"][-1] > 0.8
     assert not np.allclose(with_dropout[0]["W"], without[0]["W"])
+
+
+def test_docstring_examples_run():
+    import doctest
+    failures, tried = doctest.testmod(dropout)
+    assert tried > 0 and failures == 0

@@ -111,3 +111,9 @@ def test_tanh_reference_is_value_tanh():
     for x in (-2.0, 0.3, 1.7):
         ours, theirs = bank.value_tanh(autograd.Value(x)), autograd.Value(x).tanh()
         assert (ours.data, ours.local_grads) == (theirs.data, theirs.local_grads)
+
+
+def test_bank_docstring_examples_run():
+    import doctest
+    failures, tried = doctest.testmod(bank)
+    assert tried > 0 and failures == 0

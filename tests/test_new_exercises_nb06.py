@@ -51,3 +51,9 @@ def test_dropping_at_evaluation_is_caught():
 def test_rate_used_as_keep_probability_is_caught():
     caught(lambda x, rate, key, training: jnp.where(jax.random.bernoulli(key, rate, x.shape), x / (1 - rate), 0)
            if training else x, "share to DROP")
+
+
+def test_bank_docstring_examples_run():
+    import doctest
+    failures, tried = doctest.testmod(bank)
+    assert tried > 0 and failures == 0
