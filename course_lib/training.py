@@ -332,7 +332,7 @@ def _concatenate(chunks):
 
 def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="cross_entropy", output=None,
         optimizer="sgd", seed=0, key=None, x_val=None, y_val=None, snapshot_every=None, l1=0.0, l2=0.0,
-        on_divergence="raise"):
+        on_divergence="raise", on_progress=None):
     """Train `params` on (x, y) and return `(params, history)`.
 
     params: a params list, or a `TrainState` to resume from (then a TrainState is returned, and training goes on
@@ -345,7 +345,9 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     x_val, y_val: measured after every epoch. snapshot_every: keep a copy of the parameters every that many
     epochs (and at the start and the end), for replaying training. l1, l2: weight penalties.
     on_divergence: "raise" a TrainingDiverged error (default) or "stop": print the message and return what was
-    trained before the loss broke.
+    trained before the loss broke. on_progress: a function called with the history so far after every compiled
+    call (at most EPOCHS_PER_CALL epochs apart), e.g. a live curve's update:
+    `curve = widgets.LossCurve.for_training(epochs=200); fit(..., on_progress=curve.update)`.
 
     history: see the schema in this module's docstring, plus "snapshots": [{"epoch": e, "params": ...}, ...].
     """
@@ -376,8 +378,10 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     snapshots = [{"epoch": start, "params": jax.device_get(state.params)}] if snapshot_every else []
     done = 0
     while done < epochs:
-        # Train up to the next snapshot (or the end) in one go.
-        n = epochs - done if not snapshot_every else min(epochs - done, snapshot_every - (state.epoch % snapshot_every))
+        # One compiled call at a time, stopping at the next snapshot (or the end).
+        n = min(epochs - done, EPOCHS_PER_CALL)
+        if snapshot_every:
+            n = min(n, snapshot_every - (state.epoch % snapshot_every))
         state, metrics, diverged = train_until(state, x, y, x_val, y_val, epochs=n, lr=lr, batch_size=batch_size,
                                                seed=seed, **settings)
         trained = len(metrics.get("train_loss", ()))
@@ -387,8 +391,10 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
         done += trained
         if diverged is not None:
             return _diverged(diverged, state, history, snapshots, on_divergence, resuming)
-        if snapshot_every:
+        if snapshot_every and (state.epoch % snapshot_every == 0 or done == epochs):
             snapshots.append({"epoch": state.epoch, "params": jax.device_get(state.params)})
+        if on_progress is not None:
+            on_progress(history)
     for name in metric_names(loss, x_val is not None):
         history.setdefault(name, [])
     if snapshot_every:

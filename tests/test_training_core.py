@@ -226,3 +226,22 @@ def test_init_mlp_draws_with_numpy_from_the_seed():
     assert np.std(weights) == pytest.approx(np.sqrt(2 / 400), rel=0.02)       # He: std sqrt(2 / n_in)
     key_params = init_mlp([5, 7, 3], key=jax.random.PRNGKey(0))
     assert isinstance(key_params[0]["W"], jax.Array) and key_params[0]["W"].shape == (5, 7)
+
+
+def test_on_progress_sees_the_history_grow_and_a_live_curve_draws_it(digits):
+    from course_lib.widgets import LossCurve
+
+    x, y, x_val, y_val = digits
+    curve = LossCurve.for_training(epochs=60, validation=True)
+    seen = []
+
+    def progress(history):
+        seen.append(len(history["epoch"]))
+        curve.update(history)
+
+    _, history = fit(init_mlp([64, 8, 10], seed=0), x, y, epochs=60, lr=0.1, batch_size=50, x_val=x_val,
+                     y_val=y_val, on_progress=progress)
+    assert seen == [EPOCHS_PER_CALL, 2 * EPOCHS_PER_CALL, 60]
+    drawn = curve.drawn
+    assert drawn["x_range"][1] == 60.0
+    assert [len(s["x"]) for s in drawn["series"]] == [60, 60]
