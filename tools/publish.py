@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.links import binder_url, colab_url, repository_url
+from tools.links import binder_url, colab_url, is_placeholder, repository_url
 from tools.notebooks import ROOT, read_notebook, solution_notebooks
 
 ASSETS = Path(__file__).resolve().parent / "assets"  # the page templates and course.css
@@ -293,10 +293,11 @@ def build_site(solutions_dir=None, notebooks_dir=None, out_dir="build/site"):
             shutil.copy2(student, out_dir / "notebooks" / student.name)
             pages.append(student_page)
             launch = f"notebooks/{student.name}"
-            cells.append(" · ".join([_link(f"notebooks/{student_page.name}", "read"),
-                                     _link(f"notebooks/{student.name}", "download .ipynb"),
-                                     _link(colab_url(launch, repository), "Open in Colab"),
-                                     _link(binder_url(launch, repository), "Launch Binder")]))
+            links = [_link(f"notebooks/{student_page.name}", "read"), _link(f"notebooks/{student.name}", "download .ipynb")]
+            if not is_placeholder(repository):        # no launch links while the repository URL is the placeholder
+                links += [_link(colab_url(launch, repository), "Open in Colab"),
+                          _link(binder_url(launch, repository), "Launch Binder")]
+            cells.append(" · ".join(links))
         else:
             cells.append("")
         rows.append(cells)
