@@ -57,3 +57,8 @@ def test_bank_docstring_examples_run():
     import doctest
     failures, tried = doctest.testmod(bank)
     assert tried > 0 and failures == 0
+
+
+def test_a_mask_drawn_another_way_is_told_to_use_bernoulli():
+    caught(lambda x, rate, key, training: jnp.where(jax.random.uniform(key, x.shape) > rate, x / (1 - rate), 0.0)
+           if training else x, "jax.random.bernoulli(key, 1 - rate")

@@ -294,6 +294,11 @@ def _dropout_rate_as_keep_probability(x, rate, key, training):
     return jnp.where(kept, x / (1 - rate), 0.0) if training else x
 
 
+def _dropout_other_random_mask(x, rate, key, training):
+    kept = jax.random.uniform(key, jnp.shape(x)) > rate        # a fine dropout mask, but not the one asked for
+    return jnp.where(kept, x / (1 - rate), 0.0) if training else x
+
+
 def _dropout_also_at_evaluation(x, rate, key, training):
     return jnp.where(_mask(x, rate, key), x / (1 - rate), 0.0)
 
@@ -325,6 +330,10 @@ dropout_exercise = Exercise(
         Mistake(_dropout_rate_as_keep_probability, "Your mask keeps each unit with probability rate, but rate "
                                                    "is the share to DROP: draw "
                                                    "jax.random.bernoulli(key, 1 - rate, x.shape)."),
+        Mistake(_dropout_other_random_mask, "Your scaling and evaluation mode look right, but your mask is not the "
+                                            "one the checker draws, so it cannot compare the values. Draw it "
+                                            "exactly as asked: kept = jax.random.bernoulli(key, 1 - rate, "
+                                            "x.shape)."),
         Mistake(_dropout_also_at_evaluation, "Training mode is right, but at evaluation (training=False) you "
                                              "still drop units. Dropout is only for training: return x unchanged "
                                              "when training is False."),
