@@ -21,9 +21,11 @@ def test_init_mlp_shapes_and_seed():
 def test_init_mlp_key_and_schemes():
     import jax
 
+    # seed= draws with NumPy (no compile), key= with JAX's generator: two sources, each repeatable.
     by_key = init_mlp([3, 2], key=jax.random.PRNGKey(7))
-    by_seed = init_mlp([3, 2], seed=7)
-    np.testing.assert_array_equal(by_key[0]["W"], by_seed[0]["W"])
+    np.testing.assert_array_equal(by_key[0]["W"], init_mlp([3, 2], key=jax.random.PRNGKey(7))[0]["W"])
+    np.testing.assert_array_equal(init_mlp([3, 2], seed=7)[0]["W"], init_mlp([3, 2], seed=7)[0]["W"])
+    assert isinstance(by_key[0]["W"], jax.Array) and isinstance(init_mlp([3, 2], seed=7)[0]["W"], np.ndarray)
     assert np.all(init_mlp([3, 2], init="zeros")[0]["W"] == 0)
     wide = init_mlp([1000, 1000], init="he", seed=0)[0]["W"]
     assert abs(float(wide.std()) - np.sqrt(2 / 1000)) < 0.002
@@ -88,3 +90,14 @@ def test_predict_classes():
     two_logits = [{"W": np.array([[1.0, -1.0]]), "b": np.array([0.0, 0.0])}]
     np.testing.assert_array_equal(predict(two_logits, np.array([[-2.0], [3.0]])), [1, 0])
     np.testing.assert_allclose(predict(one_logit, np.array([[2.0]]), task="regression"), [[2.0]])
+
+
+def test_forward_takes_a_list_of_rows_and_other_non_arrays_get_a_message():
+    params = [{"W": np.array([[2.0], [1.0]]), "b": np.array([0.5])}]
+    np.testing.assert_allclose(forward(params, [[1.0, 2.0]]), [[4.5]])          # as a student types it
+    np.testing.assert_allclose(forward(init_mlp([2, 3, 1], seed=0), [[1.0, 2.0]]),
+                               forward(init_mlp([2, 3, 1], seed=0), np.array([[1.0, 2.0]], np.float32)), rtol=1e-6)
+    with pytest.raises(ShapeError, match=r"x must be an array \(NumPy or JAX\).*got a dict.*np.asarray"):
+        forward(params, {"x": 1})
+    with pytest.raises(ShapeError, match="got shape \\(2,\\).*x.reshape\\(1, -1\\)"):
+        forward(params, [1.0, 2.0])

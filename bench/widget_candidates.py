@@ -10,6 +10,8 @@ figure redrawn in full and encoded as PNG (what an Output widget or inline backe
 with blitting (`set_data` on the artists, restore the background, redraw only what changed), and ipympl
 (when installed; it renders with Agg and sends PNG diffs). The figures are in course_lib/widgets/README.md.
 
+Run from the repository root: `python -c "from bench.widget_candidates import compare_candidates as c; print(c(30))"`.
+
     >>> result = benchmark_update_latency(n=5)
     >>> sorted(result)
     ['bytes_per_update', 'config', 'max_ms', 'median_ms', 'min_ms', 'n']
@@ -21,30 +23,7 @@ import time
 
 import numpy as np
 
-
-class RecordingComm:
-    """Stands in for the kernel's comm: serialises every message like the kernel would, and counts bytes."""
-
-    comm_id = "benchmark"
-    kernel = object()      # ipywidgets only sends when a kernel is attached
-
-    def __init__(self):
-        self.messages = 0
-        self.bytes = 0
-
-    def send(self, data=None, metadata=None, buffers=None):
-        text = json.dumps(data, allow_nan=False, separators=(",", ":"))
-        self.messages += 1
-        self.bytes += len(text) + sum(len(memoryview(b).cast("B")) for b in (buffers or []))
-
-    def on_msg(self, callback):
-        pass
-
-    def on_close(self, callback):
-        pass
-
-    def close(self, *args, **kwargs):
-        pass
+from bench.recording_comm import RecordingComm
 
 
 def _timings(update, n, warmup=3):
