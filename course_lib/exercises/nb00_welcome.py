@@ -93,3 +93,97 @@ weighted_sum_exercise = Exercise(
 )
 
 EXERCISES = {exercise.name: exercise for exercise in [weighted_sum_exercise]}
+
+
+# =============================================================================================================
+# Exercise 2 of notebook 00 (added for issue 13): the same neuron on a whole batch of examples at once.
+#
+#     from course_lib.exercises.nb00_welcome import weighted_sums_exercise
+#
+#     def weighted_sums(x, w, b):
+#         ### BEGIN SOLUTION
+#         return x @ w + b
+#         ### END SOLUTION
+#
+#     weighted_sums_exercise.check(weighted_sums)
+#
+# Not added to EXERCISES above: tests/test_checker.py (being rewritten on another branch) pins that dict to the
+# warm-up alone. NEW_EXERCISES lists this block's exercises until the two are merged.
+# =============================================================================================================
+
+
+def weighted_sums(x, w, b):
+    """One neuron on a batch: the weighted sum of every example (row of x), `x @ w + b`.
+
+    x: a batch of examples, shape (n_examples, n_inputs), one row per example. w: one weight per input, shape
+    (n_inputs,). b: the bias, one number. Returns one weighted sum per example, shape (n_examples,).
+
+    >>> import numpy as np
+    >>> weighted_sums(np.array([[1.0, 2.0], [0.0, 4.0]]), np.array([0.5, -1.0]), 0.25).tolist()
+    [-1.25, -3.75]
+    """
+    return x @ w + b
+
+
+def make_weighted_sums_inputs(rng):
+    """Batches of 1, 4, 3 and 6 examples with 2 to 5 inputs. The (3, 3) batch is square, where summing over the
+    wrong axis gives wrong numbers instead of a wrong shape; one batch is float32. Biases are never near 0."""
+    calls = []
+    for n_examples, n_inputs, dtype in [(4, 2, np.float64), (1, 3, np.float64), (3, 3, np.float64),
+                                        (6, 5, np.float32)]:
+        x = rng.normal(size=(n_examples, n_inputs)).astype(dtype)
+        w = rng.normal(size=n_inputs).astype(dtype)
+        b = float(rng.uniform(0.5, 2.0) * rng.choice([-1, 1]))
+        calls.append((x, w, b))
+    return calls
+
+
+# Plausible wrong answers, each caught with its own hint.
+def _sums_forgot_bias(x, w, b):
+    return x @ w
+
+
+def _sums_over_examples(x, w, b):
+    return np.sum(x * w, axis=0) + b
+
+
+def _sums_everything(x, w, b):
+    return np.sum(x * w) + b
+
+
+def _sums_first_example_only(x, w, b):
+    return x[0] @ w + b
+
+
+def _sums_products_not_summed(x, w, b):
+    return x * w + b
+
+
+weighted_sums_exercise = Exercise(
+    name="weighted_sums",
+    reference=weighted_sums,
+    make_inputs=make_weighted_sums_inputs,
+    hints=[
+        "Each row of x is one example. Compute the warm-up's weighted sum for every row: the answer has one "
+        "number per example.",
+        "`x * w` multiplies every row by the weights (shape (n_examples, n_inputs)); add up along each row "
+        "with `np.sum(..., axis=1)`, or let the matrix product `x @ w` do both steps at once.",
+        "One line, the same as the warm-up: `x @ w + b`. With a 2-D x, `@` gives one dot product per row.",
+    ],
+    mistakes=[
+        Mistake(_sums_forgot_bias, "It looks like you forgot the bias b: add it once to every example's sum."),
+        Mistake(_sums_over_examples, "You added up down the columns (over the examples, axis=0). Each example is "
+                                     "a row: add up along the row, `axis=1`, to get one number per example."),
+        Mistake(_sums_everything, "You return a single number for the whole batch: np.sum without an axis adds "
+                                  "up every example together. Keep one sum per example (axis=1, or x @ w)."),
+        Mistake(_sums_first_example_only, "You computed the first example only (x[0]). Compute every row of x: "
+                                          "`x @ w` does all of them at once."),
+        Mistake(_sums_products_not_summed, "You return every product x_i * w_i: add them up along each row "
+                                           "(axis=1) before adding b, to get one number per example."),
+    ],
+    explanation="For a 2-D x, `x @ w` takes the dot product of every row with w: one weighted sum per example. "
+                "Adding the number b adds it to every one of them. `course_lib.dense` does the same for a whole "
+                "layer of neurons.",
+)
+
+NEW_EXERCISES = {weighted_sums_exercise.name: weighted_sums_exercise}
