@@ -9,7 +9,8 @@ Everything a notebook needs is one import away, and nothing heavy is loaded unti
     course_lib.fit(params, x, y, epochs=100, lr=0.1, loss="binary_cross_entropy")
 
 Modules, one idea each: activations, initializers, network, losses, backprop, optimizers, training,
-datasets, devices, exercises, widgets, authoring, presentation.
+datasets, devices, playground, widgets, exercises, presentation. (The maintainers' tools, which write the
+notebooks, the slides and the site, live outside this package, in the repository's tools/.)
 """
 import importlib
 
@@ -47,7 +48,7 @@ _EXPORTS = {
 
 _SUBMODULES = (
     "activations", "arrays", "initializers", "network", "losses", "backprop", "optimizers", "training",
-    "datasets", "devices", "exercises", "widgets", "authoring", "presentation", "publish", "playground",
+    "datasets", "devices", "exercises", "widgets", "presentation", "playground",
 )
 
 __all__ = sorted(_EXPORTS) + list(_SUBMODULES)
