@@ -198,8 +198,10 @@ def _compiled_epochs(activation, loss, optimizer_name, l1, l2, full_batch, has_v
             return state, (batch_loss, batch_accuracy)
 
         def train_one_epoch(state, orders):
-            state, (losses, accuracies) = jax.lax.scan(one_batch, state, orders, length=None if orders is not None
-                                                       else 1)
+            if full_batch:     # one step on everything: no loop to compile
+                state, (losses, accuracies) = one_batch(state, None)
+            else:
+                state, (losses, accuracies) = jax.lax.scan(one_batch, state, orders)
             metrics = {"train_loss": losses.mean()}
             if classification:
                 metrics["train_accuracy"] = accuracies.mean()

@@ -44,6 +44,19 @@ def repository_url(pyproject=None):
     raise LinksError("no `Repository = \"https://github.com/...\"` under [project.urls] in pyproject.toml")
 
 
+PLACEHOLDER_OWNER = "OWNER"
+
+
+def is_placeholder(repository):
+    """True while pyproject's Repository is still the placeholder https://github.com/OWNER/...: then no launch
+    link is shown anywhere (a link that cannot work is worse than none).
+
+    >>> is_placeholder("https://github.com/OWNER/deep-learning-course"), is_placeholder("https://github.com/a/b")
+    (True, False)
+    """
+    return _github_path(repository).split("/")[0] == PLACEHOLDER_OWNER
+
+
 def _github_path(repository):
     """'https://github.com/someone/course' -> 'someone/course'."""
     match = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?", repository)
@@ -69,9 +82,17 @@ README_BEGIN = "<!-- launch-links: written by `python -m tools.links` from pypro
 README_END = "<!-- /launch-links -->"
 
 
+NO_LINKS_README = ("Colab and Binder links will appear here once the course is published on GitHub (maintainers: set "
+                   "`[project.urls] Repository` in pyproject.toml, then run `python -m tools.links`).")
+NO_LINKS_CELL = "To run this notebook on your own computer, follow the README's *Start* section."
+
+
 def readme_links(repository=None):
-    """The README's Colab and Binder badges (for the welcome notebook), made from the repository URL."""
+    """The README's Colab and Binder badges (for the welcome notebook), made from the repository URL; a sentence
+    instead while the URL is the placeholder."""
     repository = repository or repository_url()
+    if is_placeholder(repository):
+        return NO_LINKS_README
     first = "notebooks/00_welcome.ipynb"
     return (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(first, repository)})"
             f" [![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder_url(first, repository)})")
@@ -144,13 +165,15 @@ def launch_cells(name, repository=None):
     [Open in Colab](https://colab.research.google.com/github/someone/course/blob/main/notebooks/00_welcome.ipynb)
     >>> "google.colab" in setup.source, setup.metadata["tags"]
     (True, ['colab-setup'])
+    >>> launch_cells("00_welcome.ipynb", "https://github.com/OWNER/course")[0].source   # not published yet
+    "To run this notebook on your own computer, follow the README's *Start* section."
     """
     repository = repository or repository_url()
     student = f"{NOTEBOOKS_DIR}/{name}"
-    links = nbformat.v4.new_markdown_cell(
+    text = NO_LINKS_CELL if is_placeholder(repository) else (
         f"[Open in Colab]({colab_url(student, repository)}) · [Launch Binder]({binder_url(student, repository)})"
-        " · (the student version of this notebook; on your own computer, see the README)",
-        metadata={"slideshow": {"slide_type": "skip"}})
+        " · (the student version of this notebook; on your own computer, see the README)")
+    links = nbformat.v4.new_markdown_cell(text, metadata={"slideshow": {"slide_type": "skip"}})
     setup = nbformat.v4.new_code_cell(COLAB_SETUP.format(package=f"git+{repository}"),
                                       metadata={"slideshow": {"slide_type": "skip"}, "tags": [COLAB_TAG]})
     links.id, setup.id = LINKS_CELL_ID, COLAB_CELL_ID
