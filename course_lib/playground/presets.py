@@ -29,8 +29,10 @@ PRESETS = {
         "hide": ["layers", "neurons", "activation", "regularization", "regularization_rate", "optimizer", "task"],
     },
     "lesson_depth": {
-        "title": "The spiral needs depth",
-        "text": "Only x1 and x2 as inputs. Add layers and neurons until the spiral is learned.",
+        "title": "At most 8 neurons per layer? Add a layer",
+        "text": "Only x1 and x2 as inputs, and at most 8 neurons per layer. Add neurons, then a second layer, until "
+                "the spiral is learned. (One layer with many more neurons could learn it too; the limit of 8 is "
+                "what makes a second layer the way forward here.)",
         "config": {"dataset": "spiral", "features": ["x1", "x2"], "hidden": [2], "activations": ["tanh"],
                    "learning_rate": 0.03, "noise": 0.0},
         "hide": ["features", "regularization", "regularization_rate", "task", "optimizer"],
