@@ -48,6 +48,8 @@ import numpy as np
 from course_lib import compilation_cache
 from course_lib.arrays import array_module
 from course_lib.datasets import check_examples
+from course_lib.dropout import check_rate
+from course_lib.dropout import forward as dropout_forward
 from course_lib.losses import CLASSIFICATION_LOSSES, check_targets, compute_loss, output_for_loss, weight_penalty
 from course_lib.network import check_shapes, forward
 from course_lib.optimizers import OPTIMIZERS, get_optimizer
@@ -60,10 +62,12 @@ class TrainState(NamedTuple):
     epoch: int = 0        # epochs finished so far
 
 
-def train_step(state, x, y, *, optimizer, activation="relu", loss="cross_entropy", l1=0.0, l2=0.0):
+def train_step(state, x, y, *, optimizer, activation="relu", loss="cross_entropy", l1=0.0, l2=0.0, dropout=0.0,
+               key=None):
     """One step of gradient descent on one mini-batch. Returns (new state, (data loss, outputs)).
 
-    `optimizer` is an `(init, update)` pair from course_lib.optimizers, e.g. `sgd(lr=0.1)`.
+    `optimizer` is an `(init, update)` pair from course_lib.optimizers, e.g. `sgd(lr=0.1)`. With `dropout` > 0 a
+    random share of the hidden units is switched off in this step (course_lib.dropout), drawn from `key`.
 
     >>> from course_lib import init_mlp, sgd
     >>> state = TrainState(init_mlp([2, 3, 1], seed=0), opt_state=())
@@ -73,7 +77,10 @@ def train_step(state, x, y, *, optimizer, activation="relu", loss="cross_entropy
     (4, 1)
     """
     def objective(params):
-        outputs = forward(params, x, activation=activation, output=output_for_loss(loss))
+        if dropout:
+            outputs = dropout_forward(params, x, rate=dropout, key=key, training=True, activation=activation)
+        else:
+            outputs = forward(params, x, activation=activation, output=output_for_loss(loss))
         data_loss = compute_loss(loss, outputs, y)
         return data_loss + weight_penalty(params, l1, l2), (data_loss, outputs)
 
@@ -176,32 +183,38 @@ EPOCHS_PER_CALL = 25   # epoch slots of one compiled call: any number of epochs 
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled_epochs(activation, loss, optimizer_name, l1, l2, full_batch, has_val):
+def _compiled_epochs(activation, loss, optimizer_name, l1, l2, full_batch, has_val, dropout=0.0):
     """The jitted program that trains up to EPOCHS_PER_CALL epochs (built once per setting).
 
     It gets the batch orders of every epoch slot, shape (slots, n_batches, batch_size), and runs the first
     `n_epochs` slots; the others are skipped (`jax.lax.cond`), so a call for 1 epoch (a Playground step) and
     one for 25 share one compilation. At full batch there are no orders: every step sees (x, y) whole.
+    With dropout, step s of epoch e draws its units from `fold_in(fold_in(key(seed), e), s)`: resumable too.
     """
     classification = loss in CLASSIFICATION_LOSSES
     names = metric_names(loss, has_val)
 
-    def run_epochs(state, lr, batch_orders, n_epochs, x, y, x_val, y_val):
+    def run_epochs(state, lr, batch_orders, n_epochs, x, y, x_val, y_val, seed):
         optimizer = get_optimizer(optimizer_name, lr)
-        step = functools.partial(train_step, optimizer=optimizer, activation=activation, loss=loss, l1=l1, l2=l2)
+        step = functools.partial(train_step, optimizer=optimizer, activation=activation, loss=loss, l1=l1, l2=l2,
+                                 dropout=dropout)
 
-        def one_batch(state, indices):
+        def one_batch(state, batch):
+            indices, number = batch
             # Full batch: every example, in any order, so there is no shuffled copy to gather.
             x_batch, y_batch = (x, y) if full_batch else (x[indices], y[indices])
-            state, (batch_loss, outputs) = step(state, x_batch, y_batch)
+            key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), state.epoch + 1), number) \
+                if dropout else None
+            state, (batch_loss, outputs) = step(state, x_batch, y_batch, key=key)
             batch_accuracy = accuracy_from_outputs(outputs, y_batch) if classification else 0.0
             return state, (batch_loss, batch_accuracy)
 
         def train_one_epoch(state, orders):
             if full_batch:     # one step on everything: no loop to compile
-                state, (losses, accuracies) = one_batch(state, None)
+                state, (losses, accuracies) = one_batch(state, (None, 0))
             else:
-                state, (losses, accuracies) = jax.lax.scan(one_batch, state, orders)
+                numbers = jnp.arange(orders.shape[0])
+                state, (losses, accuracies) = jax.lax.scan(one_batch, state, (orders, numbers))
             metrics = {"train_loss": losses.mean()}
             if classification:
                 metrics["train_accuracy"] = accuracies.mean()
@@ -235,12 +248,14 @@ def _slots(n, batch_size, first_epoch, n_epochs, seed):
 
 
 def _arguments(state, x, y, x_val, y_val, *, lr, batch_size, seed, n_epochs, activation, loss, optimizer,
-               l1, l2):
+               l1, l2, dropout=0.0):
     program = _compiled_epochs(activation, loss, optimizer, float(l1), float(l2), batch_size == len(x),
-                               x_val is not None)
+                               x_val is not None, float(dropout))
     device_state = TrainState(state.params, state.opt_state, np.int32(state.epoch))
+    # The dropout masks' seed: the shuffling seed (a key's data folded into one number).
+    dropout_seed = np.uint32(int(np.bitwise_xor.reduce(np.atleast_1d(np.asarray(seed, np.uint64)))) % 2**32)
     args = (device_state, np.asarray(lr, x.dtype), _slots(len(x), batch_size, state.epoch, n_epochs, seed),
-            np.int32(n_epochs), x, y, x_val, y_val)
+            np.int32(n_epochs), x, y, x_val, y_val, dropout_seed)
     return program, args
 
 
@@ -281,7 +296,7 @@ def _compiler():
 
 
 def train_epochs(state, x, y, x_val=None, y_val=None, *, epochs, lr, batch_size, seed=0, activation="relu",
-                 loss="cross_entropy", optimizer="sgd", l1=0.0, l2=0.0):
+                 loss="cross_entropy", optimizer="sgd", l1=0.0, l2=0.0, dropout=0.0):
     """Train `epochs` (1 to EPOCHS_PER_CALL) epochs from `state` in one compiled call: the core of every trainer.
 
     x, y (and x_val, y_val) are arrays ready for the network: float inputs, targets as the loss wants them.
@@ -289,7 +304,8 @@ def train_epochs(state, x, y, x_val=None, y_val=None, *, epochs, lr, batch_size,
     array with one value per epoch. No checks here: `fit` checks its arguments before it calls this.
     """
     program, args = _arguments(state, x, y, x_val, y_val, lr=lr, batch_size=batch_size, seed=seed,
-                               n_epochs=epochs, activation=activation, loss=loss, optimizer=optimizer, l1=l1, l2=l2)
+                               n_epochs=epochs, activation=activation, loss=loss, optimizer=optimizer, l1=l1, l2=l2,
+                               dropout=dropout)
     ahead = _compiled_ahead.get(_signature(program, args))
     compiled = ahead.result() if ahead is not None else None     # waits if it is being compiled right now
     with compilation_cache.every_compile():    # the first call compiles the program (or loads it from the cache)
@@ -335,7 +351,7 @@ def _concatenate(chunks):
 
 def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="cross_entropy", output=None,
         optimizer="sgd", seed=0, key=None, x_val=None, y_val=None, snapshot_every=None, l1=0.0, l2=0.0,
-        on_divergence="raise", on_progress=None):
+        dropout=0.0, on_divergence="raise", on_progress=None):
     """Train `params` on (x, y) and return `(params, history)`.
 
     params: a params list, or a `TrainState` to resume from (then a TrainState is returned, and training goes on
@@ -346,7 +362,8 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     classes), "binary_cross_entropy" (two classes, one output column) or "mse"; the cross-entropies expect a
     "linear" output (logits). optimizer: "sgd", "momentum" or "adam". seed / key: the shuffling order.
     x_val, y_val: measured after every epoch. snapshot_every: keep a copy of the parameters every that many
-    epochs (and at the start and the end), for replaying training. l1, l2: weight penalties.
+    epochs (and at the start and the end), for replaying training. l1, l2: weight penalties. dropout: the share of
+    hidden units switched off at random in every step (0 = none; course_lib.dropout), drawn from the seed.
     on_divergence: "raise" a TrainingDiverged error (default) or "stop": print the message and return what was
     trained before the loss broke. on_progress: a function called with the history so far after every compiled
     call (at most EPOCHS_PER_CALL epochs apart), e.g. a live curve's update:
@@ -357,6 +374,7 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     settings = _check_settings(epochs=epochs, lr=lr, activation=activation, loss=loss, output=output,
                                optimizer=optimizer, l1=l1, l2=l2, on_divergence=on_divergence,
                                snapshot_every=snapshot_every)
+    settings["dropout"] = check_rate(dropout)
     resuming = isinstance(params, TrainState)
     state = _check_state(params, optimizer) if resuming else new_train_state(params, optimizer)
     dtype = jax.dtypes.canonicalize_dtype(state.params[0]["W"].dtype)  # float64 weights train in float32 without x64

@@ -1,5 +1,5 @@
 """course_lib.dropout: the expected value is preserved, dropout is off at evaluation, gradients flow through the
-kept units only, and the trainer with rate 0 is course_lib.fit's SGD."""
+kept units only; course_lib.fit(dropout=...) trains with it, and with dropout 0 is fit without it."""
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -72,30 +72,34 @@ def test_training_mode_without_key_is_refused():
         dropout.forward(course_lib.init_mlp([2, 3, 2]), jnp.ones((1, 2)), rate=0.5, training=True)
 
 
-def test_fit_with_rate_zero_is_course_lib_fit():
+def test_fit_with_dropout_zero_is_fit_without_it():
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(60, 4)).astype(np.float32), rng.integers(0, 3, size=60)
-    x_val, y_val = rng.normal(size=(20, 4)).astype(np.float32), rng.integers(0, 3, size=20)
-    ours, our_history = dropout.fit(course_lib.init_mlp([4, 16, 3], seed=1), x, y, rate=0.0, epochs=7, lr=0.1,
-                                    batch_size=16, seed=3, x_val=x_val, y_val=y_val)
-    theirs, history = course_lib.fit(course_lib.init_mlp([4, 16, 3], seed=1), x, y, epochs=7, lr=0.1,
-                                     batch_size=16, seed=3, x_val=x_val, y_val=y_val)
-    for a, b in zip(jax.tree.leaves(ours), jax.tree.leaves(theirs)):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-    for name in ("epoch", "train_loss", "val_loss", "val_accuracy"):
-        np.testing.assert_allclose(our_history[name], history[name], rtol=1e-5, atol=1e-6)
+    settings = dict(epochs=7, lr=0.1, batch_size=16, seed=3)
+    ours, our_history = course_lib.fit(course_lib.init_mlp([4, 16, 3], seed=1), x, y, dropout=0.0, **settings)
+    theirs, history = course_lib.fit(course_lib.init_mlp([4, 16, 3], seed=1), x, y, **settings)
+    assert all(np.array_equal(a, b) for a, b in zip(jax.tree.leaves(ours), jax.tree.leaves(theirs)))
+    assert our_history == history
 
 
-def test_fit_with_dropout_trains_and_differs_from_no_dropout():
+def test_fit_with_dropout_trains_differs_and_resumes_exactly():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(80, 2)).astype(np.float32)
     y = (x[:, 0] * x[:, 1] > 0).astype(np.int32)
-    with_dropout, history = dropout.fit(course_lib.init_mlp([2, 32, 2], seed=0), x, y, rate=0.3, epochs=60,
-                                        lr=0.3, batch_size=16)
-    without, _ = dropout.fit(course_lib.init_mlp([2, 32, 2], seed=0), x, y, rate=0.0, epochs=60, lr=0.3,
-                             batch_size=16)
+    settings = dict(lr=0.3, batch_size=16, activation="tanh")
+    with_dropout, history = course_lib.fit(course_lib.init_mlp([2, 32, 2], seed=0), x, y, epochs=60, dropout=0.3,
+                                           **settings)
+    without, _ = course_lib.fit(course_lib.init_mlp([2, 32, 2], seed=0), x, y, epochs=60, **settings)
     assert history["train_accuracy"][-1] > 0.8
     assert not np.allclose(with_dropout[0]["W"], without[0]["W"])
+    # The masks depend on (seed, epoch, step) only: 20 + 40 epochs equal 60, dropout and all.
+    from course_lib.training import new_train_state
+    state, _ = course_lib.fit(new_train_state(course_lib.init_mlp([2, 32, 2], seed=0)), x, y, epochs=20,
+                              dropout=0.3, **settings)
+    state, _ = course_lib.fit(state, x, y, epochs=40, dropout=0.3, **settings)
+    assert all(np.array_equal(a, b) for a, b in zip(jax.tree.leaves(state.params), jax.tree.leaves(with_dropout)))
+    with pytest.raises(ValueError, match="share of units to drop"):
+        course_lib.fit(course_lib.init_mlp([2, 4, 2]), x, y, epochs=1, dropout=1.0, **settings)
 
 
 def test_docstring_examples_run():

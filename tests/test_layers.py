@@ -37,7 +37,7 @@ COURSE_LIB_LAYERS = {
     "course_lib.training": "training",
     "course_lib.compilation_cache": "training",
     "course_lib.devices": "training",
-    "course_lib.dropout": "training",
+    "course_lib.dropout": "core",
     "course_lib.playground": "playground",            # the package: data, settings, engine, saving, presets
     "course_lib.playground.data": "playground",
     "course_lib.playground.settings": "playground",

@@ -126,7 +126,7 @@ def test_lesson_preset_hides_its_controls(open_notebook, screenshot_dir):
     nb.run_cell(preset_cell, timeout=120)
     lesson = nb.output(preset_cell).locator(".course-playground")
     expect(lesson).to_be_visible()
-    expect(lesson).to_contain_text("The spiral needs depth")
+    expect(lesson).to_contain_text("At most 8 neurons per layer? Add a layer")
     expect(lesson.locator(".course-playground-features").first).to_be_hidden()
     expect(lesson.locator(".course-playground-regularization")).to_be_hidden()
     expect(lesson.locator(".course-playground-add-layer")).to_be_visible()
