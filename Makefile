@@ -9,16 +9,28 @@ STAMP  := $(VENV)/.installed
 NBENV  := MPLBACKEND=module://matplotlib_inline.backend_inline
 NBVAL  := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT   ?= 8888
+# The unit tests run on both cores, one test file per worker (a file's module fixtures, such as the decks that
+# tests/test_publish.py builds and the site that tests/test_publish_site.py builds, are built once). The browser tests run after them, alone: they share one
+# JupyterLab and one Chromium, and they measure what a real browser paints, which two busy workers would distort.
+# FAST=1 (`make test FAST=1`, `make unit FAST=1`) leaves out the tests marked browser or slow: for a quick local
+# loop, never for a check before merging.
+UNIT    := $(PY) -m pytest -p no:cacheprovider -q -n 2 --dist loadfile
+FAST_M  := $(if $(FAST), and not slow,)
+BROWSER := $(if $(FAST),@echo "FAST=1: browser tests and tests marked slow left out",$(PY) -m pytest -p no:cacheprovider -q -m browser tests/browser)
 
-.PHONY: install lab test unit nbval notebooks check-notebooks execute-solutions course-time bench slides site clean help
+.PHONY: install lab test unit nbval notebooks check-notebooks execute-solutions course-time nbgrader grade-all bench device-check slides site clean help
 
 help:
 	@echo "make lab           set up .venv and open JupyterLab on the course"
-	@echo "make test          unit tests, then nbval over solutions/ and notebooks/"
+	@echo "make test          unit tests (both cores), browser tests, then nbval over solutions/ and notebooks/"
+	@echo "make test FAST=1   the same without the browser tests and the tests marked slow (a quick local loop)"
 	@echo "make notebooks     regenerate notebooks/ (student versions) from solutions/"
 	@echo "make execute-solutions  re-run and store the solutions with their outputs"
 	@echo "make course-time   run every notebook and print its time"
+	@echo "make nbgrader      the course as an nbgrader course directory in build/nbgrader (OUT=... for another)"
+	@echo "make grade-all     autograde three submissions of every notebook with nbgrader (slow; not in make test)"
 	@echo "make bench         benchmarks -> bench/results.md and bench/results.json"
+	@echo "make device-check  on the accelerator JAX finds: device report, notebook 08, fit benchmarks -> bench/device_check/"
 	@echo "make slides        reveal.js decks in build/slides (offline)"
 	@echo "make site          static HTML course in build/site (offline)"
 
@@ -30,6 +42,9 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/lock.txt
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e . --config-settings editable_mode=compat
+	@# An editable install leaves out pyproject's data-files: put JupyterLab's settings override in place by hand.
+	mkdir -p $(VENV)/share/jupyter/lab/settings/overrides.d
+	cp jupyter/lab/settings/overrides.d/course_lib.json $(VENV)/share/jupyter/lab/settings/overrides.d/
 	touch $(STAMP)
 
 $(VENDOR_STAMP): vendor/package.json vendor/package-lock.json
@@ -43,37 +58,54 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --port=$(PORT) notebooks/00_welcome.ipynb
 
 unit: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider -q tests
+	$(UNIT) -m "not browser$(FAST_M)" tests
+	$(BROWSER)
 
 nbval: $(STAMP)
 	$(NBENV) $(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
 
 test: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider -q tests
+	$(UNIT) -m "not browser$(FAST_M)" tests
+	$(BROWSER)
 	$(NBENV) $(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
 
 notebooks: $(STAMP)
-	$(PY) -m course_lib.authoring generate
+	$(PY) -m tools.stubs generate
 
 check-notebooks: $(STAMP)
-	$(PY) -m course_lib.authoring check
+	$(PY) -m tools.stubs check
 
 execute-solutions: $(STAMP)
-	$(PY) -m course_lib.authoring execute
-	$(PY) -m course_lib.authoring generate
+	$(PY) -m tools.execute solutions
+	$(PY) -m tools.stubs generate
 
 course-time: $(STAMP)
-	$(PY) -m course_lib.authoring time
+	$(PY) -m tools.execute time
+
+# The nbgrader course (docs/instructor_guide.md, "Grading with nbgrader"): source/ with nbgrader's cell metadata,
+# from solutions/ and the points in tools/grading_points.toml.
+OUT ?= build/nbgrader
+nbgrader: $(STAMP)
+	$(PY) -m tools.grading build --out $(OUT)
+
+grade-all: $(STAMP)
+	$(PY) -m tools.grading grade-all
 
 bench: $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt
 	$(PY) bench/run.py
 
+# Where JAX finds a GPU or TPU (or on the CPU): devices.report(), notebook 08 under nbval, the digits and wide-MLP
+# benchmarks of fit and hand-tuned JAX; the report goes to bench/device_check/. Not part of `make test`.
+device-check: $(STAMP)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt || true
+	$(NBENV) $(PY) -m bench.device_check
+
 slides: $(STAMP) $(VENDOR_STAMP)
-	$(PY) -m course_lib.publish slides
+	$(PY) -m tools.publish slides
 
 site: $(STAMP) $(VENDOR_STAMP)
-	$(PY) -m course_lib.publish site
+	$(PY) -m tools.publish site
 
 clean:
 	rm -rf build .pytest_cache

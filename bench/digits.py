@@ -33,8 +33,8 @@ CONFIGS = {
                    "skip": FULL_BATCH_SKIPS},
 }
 QUICK_CONFIGS = {
-    "batch_64": {**CONFIGS["batch_64"], "max_epochs": 12, "throughput_epochs": 2},
-    "full_batch": {**CONFIGS["full_batch"], "max_epochs": 60, "throughput_epochs": 5},
+    "batch_64": {**CONFIGS["batch_64"], "max_epochs": 25, "throughput_epochs": 2},
+    "full_batch": {**CONFIGS["full_batch"], "max_epochs": 100, "throughput_epochs": 5},
 }
 # Cold runs (a fresh process each) cost seconds apiece, so they cover the course, the JAX references it
 # must match, and the fastest eager peer; NumPy and scikit-learn compile nothing.

@@ -6,6 +6,7 @@ Sections (see the module of each):
   3. widgets     bench/widget_latency.py  widget update latency, Playground update rate
   4. cold_start  bench/cold_start.py      import course_lib, first fit
   5. notebooks   bench/notebooks.py       every notebook under nbval, and the whole course
+  6. student_wait bench/student_wait.py    first run of every student notebook: first output, slowest cell
 
     .venv/bin/python bench/run.py                       # everything (8-10 minutes on the shared 2-core machine)
     .venv/bin/python bench/run.py --sections digits     # one section
@@ -24,10 +25,10 @@ if __package__ in (None, ""):      # run as a script (bench/run.py): make `bench
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import data as bench_data
-from bench import digits, harness, notebooks, report, wide_mlp
+from bench import digits, harness, notebooks, report, student_wait, wide_mlp
 from bench.references import MODULES
 
-SECTIONS = ("digits", "wide_mlp", "widgets", "cold_start", "notebooks")
+SECTIONS = ("digits", "wide_mlp", "widgets", "cold_start", "notebooks", "student_wait")
 DEFAULT_COMMAND = ".venv/bin/python bench/run.py"
 
 
@@ -49,8 +50,8 @@ def parse_args(argv):
     for name in args.implementations:
         if name not in MODULES:
             parser.error(f"unknown implementation {name!r}; choose from {', '.join(MODULES)}")
-    if "notebooks" in args.sections and args.quick and "--sections" not in " ".join(argv):
-        args.sections.remove("notebooks")
+    if args.quick and "--sections" not in " ".join(argv):
+        args.sections = [s for s in args.sections if s not in ("notebooks", "student_wait")]
     args.repeats = args.repeats or (1 if args.quick else 5)
     args.cold_repeats = args.cold_repeats or (1 if args.quick else 3)
     return args
@@ -134,6 +135,12 @@ def run_sections(args, results, cache_root):
         except harness.WorkerError as error:
             results["sections"]["widgets"] = {"widget_update": {"status": "failed", "why": str(error)},
                                               "playground": {"status": "failed", "why": str(error)}}
+        for pause in ("0", "1"):
+            try:      # each in a fresh process: no program compiled yet, an empty compilation cache
+                results["sections"]["widgets"][f"first_step_pause_{pause}"] = harness.run_json_module(
+                    "bench.widget_latency", "first-step", pause)
+            except harness.WorkerError as error:
+                results["sections"]["widgets"][f"first_step_pause_{pause}"] = {"status": "failed", "why": str(error)}
         print("widgets: done", flush=True)
     if "cold_start" in args.sections:
         results["sections"]["cold_start"] = run_cold_start(args.cold_repeats, cache_root)
@@ -143,6 +150,9 @@ def run_sections(args, results, cache_root):
         results["sections"]["notebooks"] = notebooks.run(
             environment={harness.CACHE_VARIABLE: str(cache_root / "notebooks")})
         print("notebooks: done", flush=True)
+    if "student_wait" in args.sections:
+        results["sections"]["student_wait"] = harness.run_json_module("bench.student_wait")
+        print("student_wait: done", flush=True)
 
 
 def main(argv=None):

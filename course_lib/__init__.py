@@ -7,9 +7,11 @@ Everything a notebook needs is one import away, and nothing heavy is loaded unti
     params = course_lib.init_mlp([2, 8, 1], seed=0)
     course_lib.forward(params, x)                # the network's output
     course_lib.fit(params, x, y, epochs=100, lr=0.1, loss="binary_cross_entropy")
+    course_lib.train_step                        # the ten lines that training repeats (course_lib/training.py)
 
 Modules, one idea each: activations, initializers, network, losses, backprop, optimizers, training,
-datasets, devices, exercises, widgets, authoring, presentation.
+compilation_cache, datasets, devices, playground, widgets, exercises, presentation. (The maintainers' tools, which write the
+notebooks, the slides and the site, live outside this package, in the repository's tools/.)
 """
 import importlib
 
@@ -41,13 +43,16 @@ _EXPORTS = {
     "momentum": "optimizers",
     "adam": "optimizers",
     "fit": "training",
+    "TrainState": "training",
+    "train_step": "training",
+    "new_train_state": "training",
     "accuracy": "training",
     "TrainingDiverged": "training",
 }
 
 _SUBMODULES = (
     "activations", "arrays", "initializers", "network", "losses", "backprop", "optimizers", "training",
-    "datasets", "devices", "exercises", "widgets", "authoring", "presentation", "publish", "playground",
+    "datasets", "devices", "exercises", "widgets", "presentation", "playground", "compilation_cache",
 )
 
 __all__ = sorted(_EXPORTS) + list(_SUBMODULES)

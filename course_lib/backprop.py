@@ -22,8 +22,8 @@ Tests check the result against `jax.grad(loss_value)` and against finite differe
 import numpy as np
 
 from course_lib.activations import get_activation_derivative, sigmoid, softmax
-from course_lib.losses import check_loss_name, one_hot_like, output_for_loss
-from course_lib.network import forward, hidden_activations
+from course_lib.losses import check_loss_name, check_targets, one_hot_like, output_for_loss
+from course_lib.network import check_shapes, forward, hidden_activations
 
 
 def output_gradient(loss, output, z_out, a_out, y):
@@ -42,9 +42,11 @@ def output_gradient(loss, output, z_out, a_out, y):
     return d_a * get_activation_derivative(output)(z_out)
 
 
-def backprop(params, x, y, activation="relu", loss="mse", output=None, l1=0.0, l2=0.0):
+def backprop(params, x, y, activation="relu", loss="cross_entropy", output=None, l1=0.0, l2=0.0):
     """Gradients of `loss_value(params, x, y, ...)` with respect to every W and b, by the chain rule.
 
+    The arguments and defaults are `loss_value`'s. Targets that do not suit the loss (1-D targets for "mse" on a
+    (batch, 1) output, labels out of range) raise an error that says how to fix them.
     Returns a list with the same structure as `params`: one {"W": dW, "b": db} per layer, as NumPy arrays
     (float64 when the inputs are float64).
     """
@@ -52,6 +54,10 @@ def backprop(params, x, y, activation="relu", loss="mse", output=None, l1=0.0, l
     output = output_for_loss(loss, output)
     params = [{"W": np.asarray(layer["W"]), "b": np.asarray(layer["b"])} for layer in params]
     x, y = np.asarray(x), np.asarray(y)
+    check_shapes(params, x)
+    # Before any arithmetic: a (batch,) target against a (batch, 1) output would broadcast to (batch, batch)
+    # and fail much later, in a matrix product, with a message about neither.
+    check_targets(loss, y, n_outputs=params[-1]["W"].shape[1], n_examples=x.shape[0])
     _, layers = forward(params, x, activation=activation, output=output, return_hidden=True)
     names = hidden_activations(activation, len(params) - 1)
 

@@ -10,6 +10,8 @@ row. Everything here works on NumPy and JAX arrays and can be jitted and differe
 >>> forward(params, np.ones((3, 2))).shape
 (3, 1)
 """
+import numpy as np
+
 from course_lib.activations import ELEMENTWISE, check_activation_name, get_activation
 
 OUTPUTS = ("linear", "sigmoid", "softmax")
@@ -42,9 +44,11 @@ def hidden_activations(activation, n_hidden):
 
 def check_shapes(params, x):
     """Raise ShapeError, naming the layer and both shapes, if `x` and the layers do not fit together."""
-    if getattr(x, "ndim", None) != 2:
-        shape = getattr(x, "shape", None)
-        raise ShapeError(f"The input x must be 2-D, shape (batch, n_inputs); got shape {shape}. "
+    if not hasattr(x, "shape"):
+        raise ShapeError(f"x must be an array (NumPy or JAX), shape (batch, n_inputs); got a {type(x).__name__}. "
+                         "Use x = np.asarray(x, dtype=np.float32).")
+    if x.ndim != 2:
+        raise ShapeError(f"The input x must be 2-D, shape (batch, n_inputs); got shape {x.shape}. "
                          "For a single example use x.reshape(1, -1).")
     width = x.shape[1]
     for i, layer in enumerate(params):
@@ -65,7 +69,7 @@ def forward(params, x, activation="relu", output="linear", return_hidden=False):
     """Run the network on a batch of inputs.
 
     params: list of {"W": (n_in, n_out), "b": (n_out,)} dicts, one per layer.
-    x: inputs, shape (batch, n_inputs).
+    x: inputs, shape (batch, n_inputs): an array, or nested lists of numbers (made into a NumPy array).
     activation: the hidden layers' activation name, or a list with one name per hidden layer.
     output: the output layer's activation: "linear" (regression, or logits), "sigmoid" or "softmax".
     return_hidden: also return, for every layer, its pre-activation "z" and activation "a".
@@ -78,6 +82,8 @@ def forward(params, x, activation="relu", output="linear", return_hidden=False):
     >>> forward(one_layer, np.array([[1.0, 3.0]]))
     array([[5.5]])
     """
+    if isinstance(x, (list, tuple)):
+        x = np.asarray(x, dtype=float)    # a list of rows, as typed in a cell
     check_shapes(params, x)
     if output not in OUTPUTS:
         raise ValueError(f"Unknown output {output!r}. Valid outputs are: {', '.join(OUTPUTS)}.")

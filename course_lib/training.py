@@ -47,7 +47,8 @@ import numpy as np
 
 from course_lib import compilation_cache
 from course_lib.arrays import array_module
-from course_lib.losses import CLASSIFICATION_LOSSES, compute_loss, output_for_loss, weight_penalty
+from course_lib.datasets import check_examples
+from course_lib.losses import CLASSIFICATION_LOSSES, check_targets, compute_loss, output_for_loss, weight_penalty
 from course_lib.network import check_shapes, forward
 from course_lib.optimizers import OPTIMIZERS, get_optimizer
 
@@ -197,8 +198,10 @@ def _compiled_epochs(activation, loss, optimizer_name, l1, l2, full_batch, has_v
             return state, (batch_loss, batch_accuracy)
 
         def train_one_epoch(state, orders):
-            state, (losses, accuracies) = jax.lax.scan(one_batch, state, orders, length=None if orders is not None
-                                                       else 1)
+            if full_batch:     # one step on everything: no loop to compile
+                state, (losses, accuracies) = one_batch(state, None)
+            else:
+                state, (losses, accuracies) = jax.lax.scan(one_batch, state, orders)
             metrics = {"train_loss": losses.mean()}
             if classification:
                 metrics["train_accuracy"] = accuracies.mean()
@@ -332,7 +335,7 @@ def _concatenate(chunks):
 
 def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="cross_entropy", output=None,
         optimizer="sgd", seed=0, key=None, x_val=None, y_val=None, snapshot_every=None, l1=0.0, l2=0.0,
-        on_divergence="raise"):
+        on_divergence="raise", on_progress=None):
     """Train `params` on (x, y) and return `(params, history)`.
 
     params: a params list, or a `TrainState` to resume from (then a TrainState is returned, and training goes on
@@ -345,7 +348,9 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     x_val, y_val: measured after every epoch. snapshot_every: keep a copy of the parameters every that many
     epochs (and at the start and the end), for replaying training. l1, l2: weight penalties.
     on_divergence: "raise" a TrainingDiverged error (default) or "stop": print the message and return what was
-    trained before the loss broke.
+    trained before the loss broke. on_progress: a function called with the history so far after every compiled
+    call (at most EPOCHS_PER_CALL epochs apart), e.g. a live curve's update:
+    `curve = widgets.LossCurve.for_training(epochs=200); fit(..., on_progress=curve.update)`.
 
     history: see the schema in this module's docstring, plus "snapshots": [{"epoch": e, "params": ...}, ...].
     """
@@ -356,10 +361,7 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     state = _check_state(params, optimizer) if resuming else new_train_state(params, optimizer)
     dtype = jax.dtypes.canonicalize_dtype(state.params[0]["W"].dtype)  # float64 weights train in float32 without x64
     x, y = _check_data(state.params, x, y, loss, dtype, "x", "y")
-    if (x_val is None) != (y_val is None):
-        given, missing = ("x_val", "y_val") if y_val is None else ("y_val", "x_val")
-        raise ValueError(f"{given} was given without {missing}: pass both to measure validation data, or neither.")
-    if x_val is not None:
+    if x_val is not None or y_val is not None:
         x_val, y_val = _check_data(state.params, x_val, y_val, loss, dtype, "x_val", "y_val")
     batch_size = _check_batch_size(batch_size, len(x))
     if key is not None:
@@ -376,8 +378,10 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     snapshots = [{"epoch": start, "params": jax.device_get(state.params)}] if snapshot_every else []
     done = 0
     while done < epochs:
-        # Train up to the next snapshot (or the end) in one go.
-        n = epochs - done if not snapshot_every else min(epochs - done, snapshot_every - (state.epoch % snapshot_every))
+        # One compiled call at a time, stopping at the next snapshot (or the end).
+        n = min(epochs - done, EPOCHS_PER_CALL)
+        if snapshot_every:
+            n = min(n, snapshot_every - (state.epoch % snapshot_every))
         state, metrics, diverged = train_until(state, x, y, x_val, y_val, epochs=n, lr=lr, batch_size=batch_size,
                                                seed=seed, **settings)
         trained = len(metrics.get("train_loss", ()))
@@ -387,8 +391,10 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
         done += trained
         if diverged is not None:
             return _diverged(diverged, state, history, snapshots, on_divergence, resuming)
-        if snapshot_every:
+        if snapshot_every and (state.epoch % snapshot_every == 0 or done == epochs):
             snapshots.append({"epoch": state.epoch, "params": jax.device_get(state.params)})
+        if on_progress is not None:
+            on_progress(history)
     for name in metric_names(loss, x_val is not None):
         history.setdefault(name, [])
     if snapshot_every:
@@ -463,57 +469,16 @@ def _check_batch_size(batch_size, n):
 # dtype, and that costs about 10 ms apiece in a fresh kernel. Arrays that are already JAX arrays stay put.
 
 def _check_data(params, x, y, loss, dtype, x_name, y_name):
-    """x as float inputs and y as the targets `loss` needs, checked; a problem raises a ValueError naming the fix."""
+    """x as float inputs and y as the targets `loss` needs, checked by the library's own checks (the data, the
+    shapes against the network, the targets against the loss); a problem raises a ValueError naming the fix."""
+    check_examples(x, y, x_name, y_name)
     if isinstance(x, jax.Array):
         x = x if x.dtype == dtype else x.astype(dtype)
     else:
         x = np.asarray(x, dtype=dtype)
-    if getattr(x, "ndim", 0) == 2 and x.shape[0] == 0:
-        raise ValueError(f"{x_name} has no examples (shape {x.shape}): there is nothing to train on.")
     check_shapes(params, x)
-    if not bool(np.isfinite(np.asarray(x)).all()):
-        rows = np.flatnonzero(~np.isfinite(np.asarray(x)).all(axis=1))
-        raise ValueError(f"{x_name} holds NaN or infinite values (in {len(rows)} of its {len(x)} rows, the first "
-                         f"at row {rows[0]}): the data is broken, not the learning rate. Remove or fill those "
-                         "rows before training.")
     y = y if isinstance(y, jax.Array) else np.asarray(y)
-    if y.shape[:1] != x.shape[:1]:
-        raise ValueError(f"{x_name} has {len(x)} examples but {y_name} has "
-                         f"{y.shape[0] if y.ndim else 'no axis of'} examples: they must have the same first "
-                         "dimension.")
-    n_outputs = params[-1]["W"].shape[1]
-    _check_targets(np.asarray(y), loss, n_outputs, y_name)
+    # Before the conversion below: casting labels to int32 would hide a label of 1.5.
+    check_targets(loss, np.asarray(y), params[-1]["W"].shape[1], len(x))
     wanted = np.int32 if loss == "cross_entropy" and y.ndim == 1 else dtype
     return x, (y if y.dtype == wanted else y.astype(wanted))
-
-
-def _check_targets(y, loss, n_outputs, name):
-    if loss == "cross_entropy":
-        if n_outputs == 1:
-            raise ValueError("The network has one output column, but loss='cross_entropy' needs one column per "
-                             "class: with one output column use loss='binary_cross_entropy' (two classes), or give "
-                             "the network one output per class.")
-        if y.ndim == 1:
-            if not (np.issubdtype(y.dtype, np.integer) or (np.issubdtype(y.dtype, np.floating)
-                                                           and bool(np.all(np.mod(y, 1) == 0)))):
-                raise ValueError(f"{name} must hold class numbers 0 to {n_outputs - 1} for loss='cross_entropy'; "
-                                 f"got values of type {y.dtype}.")
-            if y.size and (y.min() < 0 or y.max() >= n_outputs):
-                raise ValueError(f"{name} holds class numbers from {y.min():g} to {y.max():g}, but the network has "
-                                 f"{n_outputs} output columns, for classes 0 to {n_outputs - 1}.")
-        elif y.ndim != 2 or y.shape[1] != n_outputs:
-            raise ValueError(f"{name} has shape {y.shape}; for loss='cross_entropy' give class numbers, shape (n,), "
-                             f"or one-hot rows, shape (n, {n_outputs}).")
-    elif loss == "binary_cross_entropy":
-        if n_outputs != 1:
-            raise ValueError(f"loss='binary_cross_entropy' needs one output column (one logit per example); the "
-                             f"network has {n_outputs}. For {n_outputs} classes use loss='cross_entropy'.")
-        if y.size != y.shape[0] or not bool(np.isin(y, (0, 1)).all()):
-            raise ValueError(f"{name} must hold one label per example, 0 or 1, for loss='binary_cross_entropy'; got "
-                             f"shape {y.shape} with values {np.unique(y)[:5].tolist()}.")
-    else:
-        if y.ndim != 2 or y.shape[1] != n_outputs:
-            raise ValueError(f"For the 'mse' loss, {name} must be 2-D (n, {n_outputs}), like the network's output; "
-                             f"got shape {y.shape}." + (" Try y.reshape(-1, 1)." if y.ndim == 1 else ""))
-        if not bool(np.isfinite(y).all()):
-            raise ValueError(f"{name} holds NaN or infinite targets: the data is broken, not the learning rate.")

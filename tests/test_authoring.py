@@ -1,4 +1,5 @@
-"""The authoring pipeline: solutions/ is the source, notebooks/ is generated from it and never edited by hand."""
+"""The authoring pipeline (tools.stubs, tools.execute): solutions/ is the source, notebooks/ is generated from it and
+never edited by hand."""
 import json
 import shutil
 from pathlib import Path
@@ -7,12 +8,13 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course_lib import authoring
-from course_lib.authoring import (AuthoringError, expected_student_text, generate, generate_student_notebook,
-                                  main, out_of_sync, strip_code_solutions, strip_markdown_solutions)
+from tools import execute, stubs
+from tools.notebooks import NOTEBOOK_PATTERN, notebook_text, read_notebook, write_notebook
+from tools.stubs import (AuthoringError, expected_student_text, generate, generate_student_notebook, main, out_of_sync,
+                         strip_code_solutions, strip_markdown_solutions)
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = sorted((ROOT / "solutions").glob(authoring.NOTEBOOK_PATTERN))
+SOLUTIONS = sorted((ROOT / "solutions").glob(NOTEBOOK_PATTERN))
 STUDENT_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 FUNCTION_CELL = """\
@@ -164,7 +166,7 @@ def test_student_notebook_clears_outputs_and_keeps_metadata():
     assert student.metadata["kernelspec"]["name"] == "python3"
     assert [cell.id for cell in student.cells] == [cell.id for cell in nb.cells]
     assert student.cells[3].source == "Why?\n\n_Your answer here._"
-    assert "### BEGIN SOLUTION" not in authoring.notebook_text(student)
+    assert "### BEGIN SOLUTION" not in notebook_text(student)
 
 
 def test_generate_is_idempotent_and_byte_stable(tmp_path):
@@ -175,8 +177,8 @@ def test_generate_is_idempotent_and_byte_stable(tmp_path):
     assert generate(tmp_path / "solutions", tmp_path / "notebooks") == []   # nothing to change
     assert target.read_bytes() == first
     # Generating from the student version changes nothing either: no marker or output is left to remove.
-    student = authoring.read_notebook(target)
-    assert authoring.notebook_text(generate_student_notebook(student)).encode() == first
+    student = read_notebook(target)
+    assert notebook_text(generate_student_notebook(student)).encode() == first
     assert first.endswith(b"}\n") and b"\r\n" not in first
 
 
@@ -201,7 +203,7 @@ def assert_in_sync(solution_path, notebooks_dir):
     actual = student_path.read_text(encoding="utf-8")
     assert actual == expected, (f"{student_path} differs from what generate writes from {solution_path}; "
                                 "student notebooks are generated, never edited by hand: run `make notebooks`")
-    assert authoring.BEGIN_SOLUTION not in actual
+    assert stubs.BEGIN_SOLUTION not in actual
 
 
 @pytest.mark.parametrize("solution_path", SOLUTIONS, ids=lambda path: path.name)
@@ -213,7 +215,7 @@ def test_committed_student_notebook_is_generated_from_its_solution(solution_path
 def test_every_student_notebook_has_a_solution_and_leaks_nothing(student_path):
     assert (ROOT / "solutions" / student_path.name).exists(), f"{student_path.name} has no solution notebook"
     text = student_path.read_text(encoding="utf-8")
-    assert authoring.BEGIN_SOLUTION not in text and authoring.END_SOLUTION not in text
+    assert stubs.BEGIN_SOLUTION not in text and stubs.END_SOLUTION not in text
 
 
 def test_repository_is_in_sync_as_a_whole():
@@ -240,10 +242,10 @@ def test_sync_test_fails_on_a_hand_edited_student_notebook(synced_copy, capsys):
     student_path = notebooks / solution_path.name
     assert_in_sync(solution_path, notebooks)                            # as generated: passes
 
-    nb = authoring.read_notebook(student_path)
+    nb = read_notebook(student_path)
     markdown = next(cell for cell in nb.cells if cell.cell_type == "markdown")
     markdown.source += "\n\nA sentence added by hand."
-    authoring.write_notebook(nb, student_path)
+    write_notebook(nb, student_path)
 
     with pytest.raises(AssertionError, match="never edited by hand"):
         assert_in_sync(solution_path, notebooks)
@@ -262,7 +264,7 @@ def test_check_reports_a_leaked_solution_an_orphan_and_a_missing_notebook(synced
     (notebooks / solution_path.name).write_bytes(solution_path.read_bytes())   # the solution copied over
     problems = "\n".join(out_of_sync(solutions, notebooks))
     assert "42_orphan.ipynb has no solution counterpart" in problems
-    if authoring.BEGIN_SOLUTION in solution_path.read_text(encoding="utf-8"):
+    if stubs.BEGIN_SOLUTION in solution_path.read_text(encoding="utf-8"):
         assert f"{solution_path.name} contains a solution marker" in problems
     (notebooks / solution_path.name).unlink()
     assert f"{solution_path.name} is missing" in "\n".join(out_of_sync(solutions, notebooks))
@@ -286,8 +288,8 @@ def test_execute_stores_outputs_figures_and_widget_state_then_time_reports(tmp_p
         new_code_cell("import ipywidgets\nipywidgets.IntSlider(value=3)"),
     ]
     path = write(nb, tmp_path / "solutions" / "99_run.ipynb")
-    assert main(["execute", str(path)]) == 0
-    executed = authoring.read_notebook(path)
+    assert execute.main(["solutions", str(path)]) == 0
+    executed = read_notebook(path)
     assert [cell.execution_count for cell in executed.cells] == [1, 2, 3]
     assert executed.cells[0].outputs[0].text == "0 solutions\n"            # fixed hash seed, cwd = the folder
     assert "image/png" in executed.cells[1].outputs[0].data                # inline figures even under Agg
@@ -295,17 +297,17 @@ def test_execute_stores_outputs_figures_and_widget_state_then_time_reports(tmp_p
     assert any(model["state"].get("value") == 3 for model in state.values())
 
     broken = write(new_notebook(cells=[new_code_cell("1 / 0")]), tmp_path / "notebooks" / "98_broken.ipynb")
-    assert main(["time", str(path), str(broken)]) == 1
+    assert execute.main(["time", str(path), str(broken)]) == 1
     table = capsys.readouterr().out
     assert "99_run.ipynb" in table and "OK" in table
     assert "FAILED: ZeroDivisionError" in table and "total" in table
-    assert main(["execute", str(broken)]) == 1
-    assert authoring.read_notebook(broken).cells[0].outputs == []          # a failed run is not saved
+    assert execute.main(["solutions", str(broken)]) == 1
+    assert read_notebook(broken).cells[0].outputs == []          # a failed run is not saved
 
 
 def test_slow_notebooks_are_flagged():
-    rows = [authoring.NotebookTiming(Path("a.ipynb"), 31.0), authoring.NotebookTiming(Path("b.ipynb"), 2.0, "X")]
-    table = authoring.format_timings(rows)
+    rows = [execute.NotebookTiming(Path("a.ipynb"), 31.0), execute.NotebookTiming(Path("b.ipynb"), 2.0, "X")]
+    table = execute.format_timings(rows)
     assert "SLOW (over 30 s)" in table.splitlines()[2] and "FAILED: X" in table.splitlines()[3]
     assert "2 notebooks, 1 failed, 1 over 30 s" in table
 

@@ -89,3 +89,26 @@ def test_backprop_catches_a_wrong_gradient():
         by_jax = jax.device_get(jax.grad(loss_value)(jax.tree.map(jnp.asarray, params), jnp.asarray(x),
                                                      jnp.asarray(y), "tanh", "mse"))
     assert _max_relative_error(grads, by_jax) > 1e-4
+
+
+def test_backprop_names_the_shape_fix_for_one_dimensional_mse_targets():
+    params = init_mlp([2, 3, 1], seed=0)
+    x = np.ones((4, 2))
+    with pytest.raises(ValueError, match=r"loss='mse': the network's output has shape \(4, 1\) but y.shape is "
+                                         r"\(4,\).*y.reshape\(-1, 1\)"):
+        backprop(params, x, np.zeros(4), loss="mse")
+    grads = backprop(params, x, np.zeros((4, 1)), loss="mse")      # the fix works
+    assert grads[0]["W"].shape == (2, 3)
+
+
+def test_backprop_checks_labels_and_defaults_to_cross_entropy_like_loss_value():
+    params, x, y = _problem([3, 5, 4], "cross_entropy", seed=2)
+    with jax.enable_x64(True):
+        by_jax = jax.device_get(jax.grad(loss_value)(jax.tree.map(jnp.asarray, params), jnp.asarray(x), jnp.asarray(y)))
+    assert _max_relative_error(backprop(params, x, y), by_jax) < 1e-8        # both defaults: relu, cross_entropy
+    with pytest.raises(ValueError, match=r"holds the label 4, but the network has 4 output columns"):
+        backprop(params, x, np.full(len(x), 4))
+    with pytest.raises(ValueError, match=r"x has 7 examples but y has 6"):
+        backprop(params, x, y[:6])
+    with pytest.raises(ValueError, match=r"one output column.*binary_cross_entropy"):
+        backprop(init_mlp([3, 1], seed=0), x, np.zeros(len(x), int))

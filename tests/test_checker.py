@@ -11,13 +11,10 @@ from course_lib.exercises import (STATUSES, Args, CheckResult, Exercise, Exercis
                                   ValueExercise)
 from course_lib.exercises import checker, compare, nb00_welcome
 from course_lib.exercises.nb00_welcome import weighted_sum
+from exercise_helpers import stub
 
 FALLBACK_LINE = ("{name} is not finished yet ({status}): "
                  "the rest of this notebook uses course_lib's reference implementation.\n")
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError()
 
 
 def divide_by_zero(*args, **kwargs):
@@ -282,12 +279,21 @@ def test_student_mutating_inputs_cannot_corrupt_the_comparison():
         W *= 2
         return out
     result = ex.check(sloppy)
-    assert result.status == "correct"
-    assert "Note: your function changed its argument `x` in place (on input #0)" in result.message
+    # right values, but changing the caller's data is a failure (issue 12): the notebook would go on with it
+    assert (result.status, result.passed) == ("changed its input", False)
+    assert ("changed its input: your function changed its input `x` on input #0; build new arrays instead."
+            in result.message)
+    assert "x = x - ..." in result.hint and "x = x.copy()" in result.hint
     # the stored inputs are intact: the reference still checks correct, a wrong answer is still wrong
     assert ex.check(reference_dense).message.endswith("on all 3 test inputs.")
     assert ex.check(forgot_bias).status == "wrong values"
-    assert "changed its argument" not in ex.check(reference_dense).message
+    assert "changed its input" not in ex.check(reference_dense).message
+
+    def sloppy_and_wrong(x, W, b):
+        W *= 2
+        return x @ W
+    wrong = ex.check(sloppy_and_wrong)
+    assert wrong.status == "wrong values" and "Note: your function changed its input `W`" in wrong.message
 
 
 # ------------------------------------------------------------------------------------------------ pytrees
@@ -518,3 +524,250 @@ def test_bank_modules_load_on_first_use():
 def test_docstring_examples_run(module):
     failures, tried = doctest.testmod(module)
     assert tried > 0 and failures == 0
+
+
+# ------------------------------------------------------------------------ issue 12: cannot be fooled or hung
+
+
+def test_a_function_that_never_returns_is_stopped_and_the_notebook_carries_on():
+    import signal
+    import sys
+    import time
+
+    ex = warm_up()
+    ex.time_limit = 0.5
+
+    def forever(x, w, b):
+        while True:
+            pass
+
+    def sleeps(x, w, b):
+        time.sleep(60)
+
+    def swallows_everything(x, w, b):
+        while True:
+            try:
+                time.sleep(60)
+            except:  # noqa: E722 (a bare except catches the first stop; the timer fires again)
+                pass
+
+    handler_before, tracer_before = signal.getsignal(signal.SIGALRM), sys.gettrace()
+    for answer in (forever, sleeps, swallows_everything):
+        start = time.perf_counter()
+        result = ex.check(answer)
+        assert time.perf_counter() - start < 5
+        assert (result.status, result.input_index) == ("took too long", 0)
+        assert result.message.startswith("weighted_sum: took too long: stopped after 0.5 s, on input #0.")
+        assert "a loop that never ends" in result.hint and "ex.time_limit = 30" in result.hint
+    # the timer and the handler are as they were: nothing fires later, and a right answer still passes
+    assert signal.getsignal(signal.SIGALRM) is handler_before and sys.gettrace() is tracer_before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert ex.check(weighted_sum).passed
+    assert ex.use(forever) is weighted_sum    # use() hands out the reference, without hanging
+
+
+def test_the_time_limit_is_configurable_for_all_exercises(monkeypatch):
+    import time
+    ex = warm_up()
+    monkeypatch.setattr(checker, "TIME_LIMIT_SECONDS", 0.3)
+
+    def slow(x, w, b):
+        time.sleep(0.4)
+        return x @ w + b
+    assert ex.check(slow).status == "took too long"
+    monkeypatch.setattr(checker, "TIME_LIMIT_SECONDS", 30)
+    assert ex.check(slow).status == "correct"
+    ex.time_limit = 0.3                       # one exercise's own limit wins over the default
+    assert ex.check(slow).status == "took too long"
+    with pytest.raises(ValueError, match="time_limit must be a number of seconds > 0"):
+        dense_exercise(time_limit=-1)
+
+
+def test_a_check_from_another_thread_runs_without_a_timer_and_does_not_break():
+    import threading
+    ex = warm_up()
+    results = []
+    thread = threading.Thread(target=lambda: results.append(ex.check(weighted_sum)))
+    thread.start()
+    thread.join(30)
+    assert results and results[0].passed
+
+
+def test_keyboard_interrupt_still_stops_the_cell():
+    def interrupted(x, w, b):
+        raise KeyboardInterrupt()
+    with pytest.raises(KeyboardInterrupt):
+        warm_up().check(interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        warm_up().use(interrupted)
+
+
+class _CustomStop(BaseException):
+    pass
+
+
+@pytest.mark.parametrize("error", [SystemExit(3), GeneratorExit(), StopIteration(), _CustomStop("stop"),
+                                   MemoryError(), RecursionError("deep")], ids=lambda e: type(e).__name__)
+def test_every_kind_of_exception_is_reported_not_raised(error, capsys):
+    def raises(x, w, b):
+        raise error
+    ex = warm_up()
+    result = ex.check(raises)
+    assert result.status == "raised" and f"raised {type(error).__name__} on input #0" in result.message
+    assert ex.use(raises) is weighted_sum
+    assert "is not finished yet (raised)" in capsys.readouterr().out
+
+
+class _RequiresGrad:
+    """Looks like a torch tensor that requires grad: NumPy cannot read it."""
+    shape = ()
+    dtype = np.float64
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+
+
+class _RaisingStr(Exception):
+    def __str__(self):
+        raise RuntimeError("no message for you")
+
+
+@pytest.mark.parametrize("answer", [
+    lambda x, w, b: np.array(["a", "b"]),
+    lambda x, w, b: np.array("text"),
+    lambda x, w, b: _RequiresGrad(),
+    lambda x, w, b: [_RequiresGrad()],
+    lambda x, w, b: {"a": object()},
+    lambda x, w, b: (_ for _ in ()),
+    lambda x, w, b: np.array([np.nan]),
+    lambda x, w, b: 10 ** 400,
+], ids=["string-array", "string-scalar", "requires-grad", "list-of-tensors", "dict", "generator", "nan", "huge-int"])
+def test_odd_outputs_get_a_verdict_and_use_never_raises(answer, capsys):
+    ex = warm_up()
+    result = ex.check(answer)
+    assert result.status in STATUSES and not result.passed
+    assert result.message.startswith("weighted_sum: ")
+    assert ex.use(answer) is weighted_sum
+
+
+def test_a_tensor_that_requires_grad_is_explained():
+    result = warm_up().check(lambda x, w, b: _RequiresGrad())
+    assert result.status == "wrong type" and "could not read your output as numbers" in result.message
+    assert ".detach().numpy()" in result.hint
+
+
+def test_an_exception_whose_message_cannot_be_printed_is_still_reported():
+    def raises(x, w, b):
+        raise _RaisingStr()
+    result = warm_up().check(raises)
+    assert result.status == "raised" and "(its message could not be printed)" in result.message
+
+
+def test_value_exercise_never_raises_on_odd_answers():
+    ex = ValueExercise("flops", 24.0, mistakes={12: "Count the additions too."})
+    for answer in [np.array(["a", "b"]), _RequiresGrad(), object(), [[1, 2], [3]], {"x": 1}, np.nan, "24"]:
+        result = ex.check(answer)
+        assert result.status in STATUSES and not result.passed, answer
+    assert "detach" in ex.check(_RequiresGrad()).hint
+    strings = ex.check(np.array(["a", "b"]))
+    assert strings.status == "wrong type" and "expected numbers, got an array of dtype <U1" in strings.message
+
+
+def test_use_reuses_the_verdict_of_the_last_check_of_the_same_function(capsys):
+    calls = []
+
+    def counted(x, w, b):
+        calls.append(1)
+        return x @ w + b
+    ex = warm_up()
+    assert ex.check(counted).passed
+    n = len(calls)
+    assert ex.use(counted) is counted and len(calls) == n          # not run again
+    assert ex.use(lambda x, w, b: x @ w + b) is not None and len(calls) == n
+    calls.clear()
+
+    def other(x, w, b):
+        calls.append(1)
+        return x @ w
+    assert ex.use(other) is weighted_sum and calls                 # a different function is checked
+
+
+def test_patching_the_library_or_numpy_cannot_change_a_verdict(monkeypatch):
+    import course_lib.activations
+    import course_lib.network
+    from course_lib.exercises import nb02_forward_propagation as bank
+
+    def forward_without_biases(params, x, activation="relu"):
+        a = x
+        for layer in params[:-1]:
+            a = np.maximum(a @ layer["W"], 0)
+        return a @ params[-1]["W"]
+    # Student code that, before its first check, makes dense ignore biases and every comparison succeed.
+    monkeypatch.setattr(course_lib.network, "dense", lambda layer, x: x @ layer["W"])
+    monkeypatch.setattr(np, "isclose", lambda *args, **kwargs: np.array(True))
+    monkeypatch.setattr(np, "array_equal", lambda *args, **kwargs: True)
+    def forward_by_hand(params, x, activation="relu"):
+        f = course_lib.activations.get_activation(activation)
+        for layer in params[:-1]:
+            x = f(x @ layer["W"] + layer["b"])
+        return x @ params[-1]["W"] + params[-1]["b"]
+    fresh = Exercise("forward", bank.forward, bank.make_forward_inputs, hints=bank.forward_exercise.hints)
+    assert fresh.check(forward_without_biases).status == "wrong values"
+    assert fresh.check(forward_by_hand).status == "correct"
+    # the student's patches are still in place afterwards: the checker put the library back only while it worked
+    assert np.isclose(1, 2) and course_lib.network.dense({"W": np.eye(1), "b": np.ones(1)}, np.ones((1, 1))) == 1
+
+
+def test_the_rerun_line_names_the_notebook_variables():
+    ex = warm_up()
+
+    def my_sum(x, w, b):
+        return x @ w + b[0]
+    message = ex.check(my_sum).message
+    assert "For the full traceback, run ex.inputs()[0].call(my_sum)." in message
+    assert "exercise.inputs()" not in message
+    # a bank's exercise, known only through its module
+    from course_lib.exercises import nb00_welcome as welcome
+    assert "run welcome.weighted_sum_exercise.inputs()[0].call(my_sum)." in welcome.weighted_sum_exercise.check(
+        my_sum).message
+
+
+def test_the_rerun_line_works_as_typed():
+    from course_lib.exercises import nb00_welcome as welcome
+
+    def my_sum(x, w, b):
+        return x @ w + b[0]
+    result = welcome.weighted_sum_exercise.check(my_sum)
+    command = re.search(r"run (.*)\.$", result.message.splitlines()[0]).group(1)
+    with pytest.raises(TypeError):
+        eval(command, {"welcome": welcome, "my_sum": my_sum})
+
+
+def test_raw_numpy_errors_are_explained_for_a_beginner():
+    def uses_if(x, w, b):
+        if x > 0:
+            return x @ w + b
+        return b
+    result = warm_up().check(uses_if)
+    assert result.status == "raised" and "np.where(condition, a, b)" in result.hint
+
+    def w_at_x(x, W, b):
+        return W @ x + b
+    result = dense_exercise().check(w_at_x)
+    assert result.status == "raised" and "gufunc signature" in result.message
+    assert "`x @ W`, not `W @ x`" in result.hint
+
+
+def test_solution_shows_written_out_lines_for_exercises_whose_reference_calls_the_library(capsys):
+    from course_lib.exercises import nb04_loss_and_gradient_descent as nb04
+    from course_lib.exercises import nb06_training_a_network as nb06
+    from course_lib.exercises import nb10_playground as nb10
+    for exercise, line in [(nb04.mse_exercise, "np.mean(errors ** 2)"),
+                           (nb04.cross_entropy_exercise, "log_p[np.arange(len(labels)), labels]"),
+                           (nb06.accuracy_exercise, "np.argmax(logits, axis=1)"),
+                           (nb10.feature_map_exercise, "np.stack(columns, axis=1)")]:
+        exercise.solution()
+        shown = capsys.readouterr().out
+        assert line in shown and f"def {exercise.reference.__name__}(" in shown
+        assert "return library_" not in shown and "return make_features" not in shown
+        assert exercise.check(exercise.shown_solution).passed

@@ -5,26 +5,12 @@ import numpy as np
 import pytest
 
 from course_lib.exercises import nb01_ai_ml_dl as bank
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError()
-
-
-def assert_caught(exercise, answer, hint_words, status="wrong values"):
-    result = exercise.check(answer)
-    assert result.status == status, result.message
-    assert result.hint is not None and hint_words in result.hint, result.message
-    assert hint_words in result.message
+from exercise_helpers import assert_caught, assert_exercise_is_consistent, stub
 
 
 @pytest.mark.parametrize("exercise", list(bank.EXERCISES.values()), ids=list(bank.EXERCISES))
 def test_reference_passes_stub_not_attempted_and_every_mistake_caught(exercise):
-    assert exercise.check(exercise.reference).status == "correct"
-    assert exercise.check(stub).status == "not attempted"
-    assert len(exercise.hints) == 3
-    assert len(exercise.mistakes) >= 2
-    exercise.self_test()
+    assert_exercise_is_consistent(exercise)
 
 
 # ------------------------------------------------------------------------------------ perceptron_predict
@@ -115,14 +101,15 @@ def test_update_with_the_raw_sum_as_prediction_is_caught():
     assert_caught(bank.perceptron_update_exercise, delta_rule, "delta rule")
 
 
-def test_update_that_changes_w_in_place_gets_a_note():
+def test_update_that_changes_w_in_place_fails_and_use_hands_out_the_reference():
     def in_place(w, b, x, y, lr):
         error = y - int(x @ w + b > 0)
         w += lr * error * x
         return w, b + lr * error
     result = bank.perceptron_update_exercise.check(in_place)
-    assert result.status == "correct"
-    assert "in place" in result.message
+    assert result.status == "changed its input" and not result.passed
+    assert "your function changed its input `w`" in result.message and "w = w - ..." in result.hint
+    assert bank.perceptron_update_exercise.use(in_place) is bank.perceptron_update
 
 
 def test_update_inputs_cover_both_kinds_of_mistake_and_a_right_answer():
@@ -173,3 +160,16 @@ def test_train_perceptron_uses_the_given_update_and_is_deterministic():
     assert len(calls) == 3 * len(x)
     np.testing.assert_array_equal(first[0], second[0])
     assert first[1:] == second[1:]
+
+
+def test_update_that_predicts_without_the_bias_is_caught_and_not_handed_to_training():
+    # Issue 12: this passed (x @ w and x @ w + b had the same sign in every test input) and notebook 01's training
+    # then never converged.
+    def no_bias_in_prediction(w, b, x, y, lr):
+        said = 1 if np.dot(x, w) > 0 else 0
+        return w + lr * (y - said) * x, b + lr * (y - said)
+    assert_caught(bank.perceptron_update_exercise, no_bias_in_prediction, "Your prediction leaves the bias out")
+    update = bank.perceptron_update_exercise.use(no_bias_in_prediction)
+    assert update is bank.perceptron_update
+    x, y = separable_points()
+    assert bank.train_perceptron(x, y, epochs=30, lr=0.1, update=update)[2][-1] == 0

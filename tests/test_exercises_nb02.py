@@ -6,17 +6,7 @@ import pytest
 
 import course_lib
 from course_lib.exercises import nb02_forward_propagation as bank
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError()
-
-
-def assert_caught(exercise, answer, hint_words, status="wrong values"):
-    result = exercise.check(answer)
-    assert result.status == status, result.message
-    assert result.hint is not None and hint_words in result.hint, result.message
-    assert hint_words in result.message
+from exercise_helpers import assert_caught, assert_exercise_is_consistent, stub
 
 
 FUNCTION_EXERCISES = [bank.dense_exercise, bank.forward_exercise]
@@ -24,11 +14,7 @@ FUNCTION_EXERCISES = [bank.dense_exercise, bank.forward_exercise]
 
 @pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=lambda e: e.name)
 def test_reference_passes_stub_not_attempted_and_every_mistake_caught(exercise):
-    assert exercise.check(exercise.reference).status == "correct"
-    assert exercise.check(stub).status == "not attempted"
-    assert len(exercise.hints) == 3
-    assert len(exercise.mistakes) >= 2
-    exercise.self_test()
+    assert_exercise_is_consistent(exercise)
 
 
 def test_every_exercise_of_the_notebook_is_in_the_bank():
@@ -147,3 +133,19 @@ def test_n_parameters_matches_count_parameters():
 def test_n_parameters_common_miscounts_are_caught(answer, words):
     result = bank.n_parameters_exercise.check(answer)
     assert result.status == "wrong values" and words in result.hint, result.message
+
+
+def test_forward_that_only_knows_tanh_is_caught():
+    # Issue 12: with only relu and tanh in the test inputs, this passed.
+    def tanh_or_relu(params, x, activation="relu"):
+        a = x
+        for layer in params[:-1]:
+            z = a @ layer["W"] + layer["b"]
+            a = np.tanh(z) if activation == "tanh" else np.where(z > 0, z, 0.0)
+        return a @ params[-1]["W"] + params[-1]["b"]
+    assert_caught(bank.forward_exercise, tanh_or_relu, "handles only some activation names")
+
+
+def test_forward_inputs_use_every_hidden_layer_activation():
+    used = {call.args[2] for call in bank.forward_exercise.inputs()}
+    assert used == set(course_lib.activations.ELEMENTWISE)

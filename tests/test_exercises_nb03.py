@@ -7,32 +7,20 @@ import numpy as np
 import pytest
 
 from course_lib.exercises import nb03_activation_functions as bank
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError()
-
-
-def assert_caught(exercise, answer, hint_words, status="wrong values"):
-    result = exercise.check(answer)
-    assert result.status == status, result.message
-    assert result.hint is not None and hint_words in result.hint, result.message
-    assert hint_words in result.message
+from exercise_helpers import assert_caught, assert_exercise_is_consistent, stub
 
 
 @pytest.mark.parametrize("exercise", list(bank.EXERCISES.values()), ids=list(bank.EXERCISES))
 def test_reference_passes_stub_not_attempted_and_every_mistake_caught(exercise):
-    assert exercise.check(exercise.reference).status == "correct"
-    assert exercise.check(stub).status == "not attempted"
-    assert len(exercise.hints) == 3
-    assert len(exercise.mistakes) >= 2
-    exercise.self_test()
+    assert_exercise_is_consistent(exercise)
 
 
-def test_inputs_never_hit_the_kink_and_cover_both_signs():
+def test_inputs_cover_both_signs_and_only_the_leaky_derivative_hits_the_kink():
     for exercise in bank.EXERCISES.values():
         values = np.concatenate([np.ravel(call.args[0]) for call in exercise.inputs()])
-        assert np.all(values != 0) and values.min() < -1 and values.max() > 1
+        assert values.min() < -1 and values.max() > 1
+        # The notebook fixes leaky_relu_derivative(0) = slope, so its inputs contain exact zeros (issue 12)
+        assert np.any(values == 0) == (exercise is bank.leaky_relu_derivative_exercise)
 
 
 def test_leaky_inputs_use_other_slopes_too():
@@ -136,3 +124,10 @@ def test_leaky_relu_derivative_as_relu_derivative_is_caught():
 def test_leaky_relu_derivative_keeping_z_is_caught():
     assert_caught(bank.leaky_relu_derivative_exercise, lambda z, slope=0.01: np.where(z > 0, 1.0, slope * z),
                   "not slope * z")
+
+
+def test_leaky_relu_derivative_with_one_at_zero_is_caught():
+    # Issue 12: `z >= 0` passed because no test input was exactly 0; the notebook fixes the value there at `slope`.
+    def greater_or_equal(z, slope=0.01):
+        return np.where(z >= 0, 1.0, slope)
+    assert_caught(bank.leaky_relu_derivative_exercise, greater_or_equal, "use z > 0, not z >= 0")

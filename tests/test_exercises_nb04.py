@@ -6,26 +6,12 @@ import pytest
 
 import course_lib
 from course_lib.exercises import nb04_loss_and_gradient_descent as bank
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError()
-
-
-def assert_caught(exercise, answer, hint_words, status="wrong values"):
-    result = exercise.check(answer)
-    assert result.status == status, result.message
-    assert result.hint is not None and hint_words in result.hint, result.message
-    assert hint_words in result.message
+from exercise_helpers import assert_caught, assert_exercise_is_consistent, stub
 
 
 @pytest.mark.parametrize("exercise", list(bank.EXERCISES.values()), ids=list(bank.EXERCISES))
 def test_reference_passes_stub_not_attempted_and_every_mistake_caught(exercise):
-    assert exercise.check(exercise.reference).status == "correct"
-    assert exercise.check(stub).status == "not attempted"
-    assert len(exercise.hints) == 3
-    assert len(exercise.mistakes) >= 2
-    exercise.self_test()
+    assert_exercise_is_consistent(exercise)
 
 
 # ------------------------------------------------------------------------------------------------- mse
@@ -144,15 +130,23 @@ def test_gradient_descent_step_forgotten_lr_and_frozen_bias_are_caught():
     assert_caught(bank.gradient_descent_step_exercise, bias_frozen, "The biases are parameters too")
 
 
-def test_gradient_descent_step_in_place_update_is_correct_but_noted():
+def test_gradient_descent_step_in_place_update_fails_with_a_hint_for_a_list_of_dicts():
+    # Issue 12: an in-place step left notebook 04's descent path with 1 point instead of 41.
     def in_place(params, grads, lr):
         for layer, grad in zip(params, grads):
             layer["W"] -= lr * grad["W"]
             layer["b"] -= lr * grad["b"]
         return params
     result = bank.gradient_descent_step_exercise.check(in_place)
-    assert result.status == "correct"
-    assert "in place" in result.message
+    assert result.status == "changed its input" and not result.passed
+    assert "your function changed its input `params` on input #0; build new arrays instead." in result.message
+    assert "`params.copy()` copies only the outer list" in result.hint
+    assert bank.gradient_descent_step_exercise.use(in_place) is bank.gradient_descent_step
+
+    def shallow_copy(params, grads, lr):       # the old advice, params = params.copy(), does not help
+        params = params.copy()
+        return in_place(params, grads, lr)
+    assert bank.gradient_descent_step_exercise.check(shallow_copy).status == "changed its input"
 
 
 def test_one_step_lowers_the_loss_of_a_linear_model():

@@ -6,26 +6,12 @@ import pytest
 
 import course_lib
 from course_lib.exercises import nb05_backpropagation as bank
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError()
-
-
-def assert_caught(exercise, answer, hint_words, status="wrong values"):
-    result = exercise.check(answer)
-    assert result.status == status, result.message
-    assert result.hint is not None and hint_words in result.hint, result.message
-    assert hint_words in result.message
+from exercise_helpers import assert_caught, assert_exercise_is_consistent, stub
 
 
 @pytest.mark.parametrize("exercise", list(bank.EXERCISES.values()), ids=list(bank.EXERCISES))
 def test_reference_passes_stub_not_attempted_and_every_mistake_caught(exercise):
-    assert exercise.check(exercise.reference).status == "correct"
-    assert exercise.check(stub).status == "not attempted"
-    assert len(exercise.hints) == 3
-    assert len(exercise.mistakes) >= 2
-    exercise.self_test()
+    assert_exercise_is_consistent(exercise)
 
 
 # ------------------------------------------------------------------------------------------ dense_backward
@@ -145,3 +131,15 @@ def test_backprop_explanation_code_is_a_correct_answer():
     namespace = {"np": np, "course_lib": course_lib, "dense_backward": bank.dense_backward}
     exec(source, namespace)
     assert bank.backprop_exercise.check(namespace["explained"]).status == "correct"
+
+
+def test_backprop_gradients_in_reverse_layer_order_get_a_hint():
+    # Issue 12: this got only "wrong shape at output[0]['W']" with no hint.
+    def reversed_order(params, x, y):
+        grads = []
+        for layer_grads in reversed(student_backprop(params, x, y)):
+            grads.append(layer_grads)
+        return grads
+    result = assert_caught(bank.backprop_exercise, reversed_order, "Your gradients are in reverse order",
+                           status="wrong shape")
+    assert "wrong shape at output[0]['W']" in result.message

@@ -6,17 +6,7 @@ import pytest
 
 import course_lib
 from course_lib.exercises import nb07_learned_features as bank
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError()
-
-
-def assert_caught(exercise, answer, hint_words, status="wrong values"):
-    result = exercise.check(answer)
-    assert result.status == status, result.message
-    assert result.hint is not None and hint_words in result.hint, result.message
-    assert hint_words in result.message
+from exercise_helpers import assert_caught, assert_exercise_is_consistent, stub
 
 
 def test_every_exercise_of_the_notebook_is_in_the_bank():
@@ -25,9 +15,7 @@ def test_every_exercise_of_the_notebook_is_in_the_bank():
 
 @pytest.mark.parametrize("exercise", list(bank.EXERCISES.values()), ids=list(bank.EXERCISES))
 def test_reference_passes_and_every_mistake_is_caught(exercise):
-    assert len(exercise.hints) == 3
-    assert len(exercise.mistakes) >= 2
-    exercise.self_test()
+    assert_exercise_is_consistent(exercise)
 
 
 # ------------------------------------------------------------------------------------------------ XOR features
@@ -151,3 +139,30 @@ def test_unit_regions_messages_do_not_reveal_the_answer():
     assert result.status == "wrong values"
     assert "2 of 4" in result.message
     assert "bottom" not in result.message.replace("['top', 'right', 'bottom', 'left']", "")
+
+
+def test_one_column_per_point_is_caught():
+    # Issue 12: np.eye(len(x)) passed: the model was scored on the points it was fitted on, which it memorised.
+    def identity_features(x):
+        return np.eye(len(x))
+    assert_caught(bank.xor_features_exercise, identity_features, "memorise the points")
+
+
+def test_features_are_scored_on_points_the_model_was_not_fitted_on():
+    x = np.random.default_rng(3).uniform(-1, 1, size=(150, 2))
+    labels = bank.xor_labels(x)
+    noise = np.random.default_rng(4).normal(size=(150, 9))        # 9 random columns: memorises, fails on new points
+    assert bank.linear_accuracy(noise, labels) < 0.8
+    result = bank.xor_features_exercise.check(lambda x: np.random.default_rng(0).normal(size=(len(x), 9)))
+    assert result.status == "wrong values" and "points it had not seen" in result.message
+
+
+def test_all_products_of_degree_two_still_pass_and_too_many_features_are_refused():
+    def degree_two(x):
+        return np.column_stack([x, x ** 2, x[:, 0] * x[:, 1]])
+    assert bank.xor_features_exercise.check(degree_two).passed
+
+    def eleven_columns(x):
+        return np.column_stack([x[:, :1] * x[:, 1:]] * 11)
+    result = bank.xor_features_exercise.check(eleven_columns)
+    assert result.status == "wrong values" and f"at most {bank.MAX_FEATURES}" in result.message

@@ -88,3 +88,14 @@ def test_predict_classes():
     two_logits = [{"W": np.array([[1.0, -1.0]]), "b": np.array([0.0, 0.0])}]
     np.testing.assert_array_equal(predict(two_logits, np.array([[-2.0], [3.0]])), [1, 0])
     np.testing.assert_allclose(predict(one_logit, np.array([[2.0]]), task="regression"), [[2.0]])
+
+
+def test_forward_takes_a_list_of_rows_and_other_non_arrays_get_a_message():
+    params = [{"W": np.array([[2.0], [1.0]]), "b": np.array([0.5])}]
+    np.testing.assert_allclose(forward(params, [[1.0, 2.0]]), [[4.5]])          # as a student types it
+    np.testing.assert_allclose(forward(init_mlp([2, 3, 1], seed=0), [[1.0, 2.0]]),
+                               forward(init_mlp([2, 3, 1], seed=0), np.array([[1.0, 2.0]], np.float32)), rtol=1e-6)
+    with pytest.raises(ShapeError, match=r"x must be an array \(NumPy or JAX\).*got a dict.*np.asarray"):
+        forward(params, {"x": 1})
+    with pytest.raises(ShapeError, match="got shape \\(2,\\).*x.reshape\\(1, -1\\)"):
+        forward(params, [1.0, 2.0])

@@ -182,22 +182,21 @@ def test_fit_refuses_bad_settings_with_a_message_that_names_the_fix(small, chang
 def test_fit_refuses_bad_data_with_a_message_that_names_the_fix(small):
     x, y = small
     params = init_mlp([2, 4, 3], seed=0)
-    cases = [
-        (lambda: fit(init_mlp([2, 4, 1]), x, y, epochs=1, lr=0.1), "one output column: use loss='binary_cross_entropy'"
-         if False else "with one output column use loss='binary_cross_entropy'"),
-        (lambda: fit(params, x, y + 3, epochs=1, lr=0.1), "class numbers from 3 to 5, but the network has 3 output"),
-        (lambda: fit(params, x, y - 1, epochs=1, lr=0.1), "class numbers from -1 to 1"),
-        (lambda: fit(params, x, y + 0.5, epochs=1, lr=0.1), "must hold class numbers 0 to 2"),
-        (lambda: fit(init_mlp([2, 4, 1]), x, y, epochs=1, lr=0.1, loss="binary_cross_entropy"), "0 or 1"),
+    cases = [   # fit calls the library's own checks (datasets.check_examples, losses.check_targets)
+        (lambda: fit(init_mlp([2, 4, 1]), x, y, epochs=1, lr=0.1), "with one output column use"),
+        (lambda: fit(params, x, y + 3, epochs=1, lr=0.1), "y holds the label 5, but the network has 3 output columns"),
+        (lambda: fit(params, x, y - 1, epochs=1, lr=0.1), "class labels count from 0"),
+        (lambda: fit(params, x, y + 0.5, epochs=1, lr=0.1), "needs whole-number class labels 0..2"),
+        (lambda: fit(init_mlp([2, 4, 1]), x, y, epochs=1, lr=0.1, loss="binary_cross_entropy"), "labels 0 or 1"),
         (lambda: fit(init_mlp([2, 4, 1]), x, 2 * (y % 2) - 1, epochs=1, lr=0.1, loss="binary_cross_entropy"),
-         "0 or 1"),
+         "(y + 1) // 2"),
         (lambda: fit(params, np.where(np.arange(len(x))[:, None] == 5, np.nan, x), y, epochs=1, lr=0.1),
-         "the data is broken, not the learning rate"),
+         "That is the data, not the training: no learning rate can fix it"),
         (lambda: fit(params, x[:0], y[:0], epochs=1, lr=0.1), "x has no examples"),
         (lambda: fit(params, x, y, epochs=1, lr=0.1, x_val=x), "x_val was given without y_val"),
         (lambda: fit(params, x, y, epochs=1, lr=0.1, y_val=y), "y_val was given without x_val"),
         (lambda: fit(params, x, y[:-1], epochs=1, lr=0.1), "same first dimension"),
-        (lambda: fit(init_mlp([2, 4, 2]), x, y, epochs=1, lr=0.1, loss="mse"), "must be 2-D (n, 2)"),
+        (lambda: fit(init_mlp([2, 4, 2]), x, y, epochs=1, lr=0.1, loss="mse"), "loss='mse'"),
     ]
     for call, words in cases:
         with pytest.raises(ValueError) as caught:
@@ -226,3 +225,22 @@ def test_init_mlp_draws_with_numpy_from_the_seed():
     assert np.std(weights) == pytest.approx(np.sqrt(2 / 400), rel=0.02)       # He: std sqrt(2 / n_in)
     key_params = init_mlp([5, 7, 3], key=jax.random.PRNGKey(0))
     assert isinstance(key_params[0]["W"], jax.Array) and key_params[0]["W"].shape == (5, 7)
+
+
+def test_on_progress_sees_the_history_grow_and_a_live_curve_draws_it(digits):
+    from course_lib.widgets import LossCurve
+
+    x, y, x_val, y_val = digits
+    curve = LossCurve.for_training(epochs=60, validation=True)
+    seen = []
+
+    def progress(history):
+        seen.append(len(history["epoch"]))
+        curve.update(history)
+
+    _, history = fit(init_mlp([64, 8, 10], seed=0), x, y, epochs=60, lr=0.1, batch_size=50, x_val=x_val,
+                     y_val=y_val, on_progress=progress)
+    assert seen == [EPOCHS_PER_CALL, 2 * EPOCHS_PER_CALL, 60]
+    drawn = curve.drawn
+    assert drawn["x_range"][1] == 60.0
+    assert [len(s["x"]) for s in drawn["series"]] == [60, 60]

@@ -15,10 +15,10 @@ from ipywidgets.widgets.widget import _remove_buffers
 
 from course_lib import ShapeError, backprop, datasets, fit, forward, init_mlp
 from course_lib.activations import get_activation, get_activation_derivative
+from bench.widget_candidates import benchmark_update_latency
 from course_lib.widgets import (PRESENTATION, DecisionBoundary, LinePlot, LossCurve, NetworkDiagram, NeuronHeatmaps,
-                                TrainingReplay, WeightMatrices, activation_explorer, benchmark_update_latency,
-                                boundary_grid, diagram_layout, layer_grids, learning_rate_explorer, link_input,
-                                link_params, use_style)
+                                TrainingReplay, WeightMatrices, activation_explorer, boundary_grid, diagram_layout,
+                                layer_grids, learning_rate_explorer, link_input, link_params, use_style)
 from course_lib.widgets.bench import RecordingComm
 from course_lib.widgets.style import DEFAULT, class_rgba, diverging_rgba, hex_to_rgb, sequential_rgba
 
@@ -427,6 +427,41 @@ def test_learning_rate_explorer_converges_or_diverges_with_the_slider():
     sent_to_browser(explorer.curve)                 # inf / NaN losses still make valid JSON
     with pytest.raises(ShapeError, match="one column"):
         learning_rate_explorer(np.zeros((5, 2)), np.zeros((5, 1)))
+
+
+# --- the shared redraw wiring (CourseWidget: redraws_on, _draw_first, redraw_once, set_params) --------------------
+
+@pytest.mark.parametrize("make, changes", [
+    (lambda p, d: NetworkDiagram(p), {"params": init_mlp([2, 4, 1], seed=1), "activation": "tanh",
+                                      "x": [0.5, -0.5], "show_gradients": True, "heatmaps": True}),
+    (lambda p, d: DecisionBoundary(p, d, resolution=8), {"params": init_mlp([2, 4, 1], seed=1),
+                                                         "activation": "tanh", "discretize": True, "marker": [0, 0]}),
+    (lambda p, d: NeuronHeatmaps(p, resolution=4), {"params": init_mlp([2, 4, 1], seed=1), "activation": "tanh"}),
+    (lambda p, d: WeightMatrices(p), {"params": init_mlp([2, 4, 1], seed=1)}),
+    (lambda p, d: LinePlot([{"name": "a", "x": [0, 1], "y": [1, 0]}]), {"marker_x": 0.5,
+                                                                        "points": [{"x": 0, "y": 1}]}),
+])
+def test_each_drawn_trait_redraws_once_and_only_after_the_first_drawing(params, xor, make, changes):
+    widget = make(params, xor)
+    assert widget.scene["version"] == 1                     # setting the traits in __init__ drew nothing extra
+    for number, (trait, value) in enumerate(changes.items(), start=2):
+        setattr(widget, trait, value)
+        assert widget.scene["version"] == number, f"{type(widget).__name__}.{trait} did not redraw exactly once"
+
+
+def test_redraw_once_and_set_params(params, xor):
+    plot = LinePlot([{"name": "a", "x": [0, 1], "y": [1, 0]}])
+    with plot.redraw_once():
+        plot.marker_x = 0.5
+        plot.series = [{"name": "b", "x": [0, 1], "y": [0, 1]}]
+    assert plot.scene["version"] == 2 and plot.drawn["marker_x"] == 0.5
+    with pytest.raises(TypeError, match="no set_params"):
+        plot.set_params(params)
+    boundary = DecisionBoundary(params, xor, resolution=8)
+    assert boundary.set_params(init_mlp([2, 4, 1], seed=3)) is boundary and boundary.scene["version"] == 2
+    with pytest.raises(ShapeError):
+        boundary.set_params(init_mlp([3, 4, 1], seed=3))      # checked first: the picture stays as it was
+    assert boundary.scene["version"] == 2
 
 
 # --- speed, packaging, state -------------------------------------------------------------------------------------

@@ -84,16 +84,17 @@ def _train(params, data, *, epochs, lr, batch_size, seed=0, validate=False, stop
     n = len(data.x_train)
     batch_size = batch_size or n
     n_batches = n // batch_size
-    rng = np.random.default_rng(seed)
     accuracies, loss = [], None
     for epoch in range(1, epochs + 1):
         if batch_size == n:
             state, loss = train_step_full_batch(state, x, y)
         elif scan:
-            order = rng.permutation(n)[: n_batches * batch_size].reshape(n_batches, batch_size).astype(np.int32)
+            # A new shuffle per epoch, drawn from (seed, epoch) as course_lib.training.batch_order does.
+            order = np.random.default_rng([seed, 1, epoch]).permutation(n)[: n_batches * batch_size]
+            order = order.reshape(n_batches, batch_size).astype(np.int32)
             state, loss = train_epoch(state, x, y, order)
         else:
-            order = rng.permutation(n).astype(np.int32)
+            order = np.random.default_rng([seed, 1, epoch]).permutation(n).astype(np.int32)
             for start in range(0, n_batches * batch_size, batch_size):
                 state, loss = train_step(state, x, y, order[start:start + batch_size])
         if validate:

@@ -38,14 +38,13 @@ def train(params, data, *, epochs, lr, batch_size, seed=0, validate=False, stop_
     x_test, y_test = jnp.asarray(data.x_test), jnp.asarray(data.y_test)
     n = len(data.x_train)
     batch_size = batch_size or n
-    rng = np.random.default_rng(seed)
     lr = jnp.float32(lr)
     accuracies, loss = [], None
     for epoch in range(1, epochs + 1):
         if batch_size == n:
             params, loss = train_step_full_batch(params, x, y, lr)
         else:
-            order = rng.permutation(n).astype(np.int32)
+            order = np.random.default_rng([seed, 1, epoch]).permutation(n).astype(np.int32)
             for start in range(0, n - batch_size + 1, batch_size):
                 params, loss = train_step(params, x, y, order[start:start + batch_size], lr)
         if validate:

@@ -60,14 +60,15 @@ def train(params, data, *, epochs, lr, batch_size, seed=0, validate=False, stop_
     n = len(data.x_train)
     batch_size = batch_size or n
     n_batches = n // batch_size
-    rng = np.random.default_rng(seed)
     lr = jnp.float32(lr)
     accuracies, losses = [], []
     for epoch in range(1, epochs + 1):
         if batch_size == n:
             params, loss = train_epoch_full_batch(params, x, y, lr)
         else:
-            order = rng.permutation(n)[: n_batches * batch_size].reshape(n_batches, batch_size).astype(np.int32)
+            # A new shuffle per epoch, drawn from (seed, epoch) as course_lib.training.batch_order does.
+            order = np.random.default_rng([seed, 1, epoch]).permutation(n)[: n_batches * batch_size]
+            order = order.reshape(n_batches, batch_size).astype(np.int32)
             params, loss = train_epoch(params, x, y, order, lr)
         losses.append(loss)
         if validate:

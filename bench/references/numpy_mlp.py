@@ -60,11 +60,10 @@ def train(params, data, *, epochs, lr, batch_size, seed=0, validate=False, stop_
     x, y = data.x_train, data.y_train
     n = len(x)
     batch_size = batch_size or n
-    rng = np.random.default_rng(seed)
     lr = np.float32(lr)
     accuracies = []
     for epoch in range(1, epochs + 1):
-        order = rng.permutation(n)
+        order = np.random.default_rng([seed, 1, epoch]).permutation(n)
         x_shuffled, y_shuffled = x[order], y[order]
         for start in range(0, n - batch_size + 1, batch_size):
             _sgd_step(params, x_shuffled[start:start + batch_size], y_shuffled[start:start + batch_size], lr)

@@ -333,3 +333,41 @@ def identical(a, b):
     if isinstance(a, str) or a is None:
         return a == b
     return True
+
+
+# ------------------------------------------------------------------------------------------- raw errors, explained
+
+# Errors NumPy raises for common beginner mistakes, with advice that is often beside the point ("use a.any() or
+# a.all()"): (words in the message, what it means here).
+_KNOWN_ERRORS = [
+    ("truth value of an array",
+     "Python's `if`, `and`, `or` and `not` need ONE True/False, but a comparison of arrays such as `z > 0` gives one "
+     "per element. To choose element by element, use np.where(condition, a, b); to combine conditions, use & and | "
+     "(with brackets: (a > 0) & (b > 0)). NumPy's advice (a.any() or a.all()) is rarely what you want here."),
+    ("gufunc signature",
+     "The two sides of `@` do not fit: in `a @ b`, the last axis of a must be as long as the first axis of b. Look at "
+     "the shapes of the arguments (the line 'Input #...' above). In this course x has one row per example and W has "
+     "shape (n_in, n_out), so a layer is `x @ W`, not `W @ x`; a transpose `.T` swaps the two axes."),
+    ("matmul: Input operand",
+     "The two sides of `@` do not fit: in `a @ b`, the last axis of a must be as long as the first axis of b. Look at "
+     "the shapes of the arguments (the line 'Input #...' above)."),
+    ("could not be broadcast together",
+     "An element-by-element operation (+, -, *, /) got two arrays whose shapes do not fit together. NumPy lines "
+     "shapes up from the right: (5, 3) and (3,) fit, (5, 3) and (5,) do not. Check each array's .shape."),
+    ("arrays can be converted to Python scalars", "A function for single numbers (math.exp, float, int) got a whole "
+     "array. Use NumPy's version, which works element by element (np.exp instead of math.exp)."),
+    ("can only convert an array of size 1", "A function for single numbers (math.exp, float, int) got a whole "
+     "array. Use NumPy's version, which works element by element (np.exp instead of math.exp)."),
+]
+
+
+def explain_error(error_type, message):
+    """What a common raw NumPy error means, in words a beginner can act on; None for other errors.
+
+    >>> explain_error("ValueError", "The truth value of an array with more than one element is ambiguous.")[:31]
+    "Python's `if`, `and`, `or` and "
+    """
+    for words, meaning in _KNOWN_ERRORS:
+        if words in (message or ""):
+            return meaning
+    return None

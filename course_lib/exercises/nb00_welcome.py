@@ -34,6 +34,11 @@ def weighted_sum(x, w, b):
     return x @ w + b
 
 
+# Why these inputs separate right from wrong: biases at least 0.5 away from 0 (a forgotten or multiplied bias shows),
+# 1 to 8 inputs (a vector of products instead of their sum has the wrong shape, except with one input, where its
+# values still differ), random signs (adding instead of multiplying shows); one input in float32.
+
+
 def make_weighted_sum_inputs(rng):
     """Random neurons with 1, 3, 5 and 8 inputs (one in float32), each with a non-zero bias."""
     calls = []

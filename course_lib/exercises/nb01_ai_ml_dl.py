@@ -86,6 +86,11 @@ def train_perceptron(x, y, epochs=20, lr=0.1, update=perceptron_update, seed=0):
 
 # ------------------------------------------------------------------------------- perceptron_predict
 
+# Why these inputs separate right from wrong: every bias is at least 0.5 away from 0 and the last batch is built so
+# that the bias decides several answers (a forgotten b flips them); the batches are never square (6x2, 40x2, 1x3,
+# 12x1, 10x2), so `w @ x` raises instead of passing by accident; the raw sums are far from 0 and 1, so returning
+# them, or signs (-1/+1), shows at once.
+
 
 def make_predict_inputs(rng):
     """Batches of 1, 6 and 40 examples with 1, 2 and 3 features; biases far from 0 so a missing one shows."""
@@ -142,21 +147,31 @@ perceptron_predict_exercise = Exercise(
 
 # ------------------------------------------------------------------------------- perceptron_update
 
+# Why these inputs separate right from wrong: the examples are misclassified both ways (said 0 / said 1, so a
+# flipped sign shows) and classified right both ways (so updating on right answers shows); the learning rates are
+# never 1 (a forgotten lr shows) and the biases never 0 (a bias that does not move shows). In the last four the bias
+# decides the answer: x @ w and x @ w + b have opposite signs, so an update that predicts from x @ w alone (issue 12:
+# it passed before, and notebook 01's training then never converged) moves when it should not, or the wrong way.
+
 
 def make_update_inputs(rng):
     """Single examples the perceptron gets wrong both ways (said 0 / said 1) and ones it gets right.
 
-    Each input is `(w, b, x, y, lr)`. The learning rates are never 1, so a forgotten `lr` shows.
+    Each input is `(w, b, x, y, lr)`. The learning rates are never 1, so a forgotten `lr` shows. In the cases marked
+    "bias decides", the sign of x @ w alone is the opposite of the sign of x @ w + b.
     """
     calls = []
-    # (n_features, what the perceptron says, the true class): wrong both ways, and right both ways.
-    for d, said, y in [(2, 0, 1), (3, 1, 0), (2, 1, 1), (4, 1, 0), (1, 0, 1), (3, 0, 0)]:
+    # (n_features, what the perceptron says, the true class, whether the bias decides what it says)
+    for d, said, y, bias_decides in [(2, 0, 1, False), (3, 1, 0, False), (2, 1, 1, False), (4, 1, 0, False),
+                                     (1, 0, 1, False), (3, 0, 0, False),
+                                     (2, 1, 1, True), (3, 0, 0, True), (2, 0, 1, True), (3, 1, 0, True)]:
         while True:
             w = rng.normal(size=d)
             b = float(rng.uniform(0.3, 1.0) * rng.choice([-1, 1]))
             x = rng.normal(size=d)
             z = x @ w + b
-            if (z > 0.2 if said == 1 else z < -0.2):   # clearly on one side, so that > and >= agree
+            clearly = z > 0.2 if said == 1 else z < -0.2    # clearly on one side, so that > and >= agree
+            if clearly and (not bias_decides or (x @ w) * z < 0 and abs(x @ w) > 0.1):
                 break
         lr = float(rng.choice([0.1, 0.25, 0.5]))
         calls.append((w, b, x, y, lr))
@@ -186,6 +201,12 @@ def _update_always(w, b, x, y, lr):
     return w + lr * direction * x, b + lr * direction
 
 
+def _update_predicts_without_bias(w, b, x, y, lr):
+    prediction = 1 if x @ w > 0 else 0
+    error = y - prediction
+    return w + lr * error * x, b + lr * error
+
+
 def _update_with_sum(w, b, x, y, lr):
     error = y - (x @ w + b)
     return w + lr * error * x, b + lr * error
@@ -212,6 +233,9 @@ perceptron_update_exercise = Exercise(
                                    "(w + lr * error * x)."),
         Mistake(_update_always, "You change the weights even when the perceptron was already right. The rule "
                                 "only learns from mistakes: error = y - prediction is 0 for a right answer."),
+        Mistake(_update_predicts_without_bias, "Your prediction leaves the bias out: the perceptron's answer is 1 "
+                                               "if x @ w + b > 0, not x @ w > 0. Without b it learns from examples "
+                                               "it already gets right (and never converges in notebook 01)."),
         Mistake(_update_with_sum, "You use the weighted sum itself as the prediction (that is the later 'delta "
                                   "rule'). The perceptron's prediction is the step: 1 if x @ w + b > 0, else 0."),
     ],

@@ -19,7 +19,7 @@ function and the library's on the same random layers and inputs and compares.
 """
 import numpy as np
 
-from course_lib.activations import get_activation
+from course_lib.activations import ELEMENTWISE, get_activation
 from course_lib.exercises.checker import Exercise, Mistake, ValueExercise
 from course_lib.network import dense, forward
 
@@ -38,6 +38,11 @@ def random_network(rng, sizes, dtype=np.float64):
 
 
 # -------------------------------------------------------------------------------------------------- dense
+
+# Why these inputs separate right from wrong: every bias is at least 0.3 away from 0 (a forgotten bias shows); one W
+# is square (3x3), where `x @ W.T` gives wrong numbers instead of an error, and the others are not (5x3 batch, 4x1
+# layer...), so a product in the wrong order raises; the weighted sums have both signs, so an added ReLU shows;
+# `x * W` cannot even broadcast on the non-square cases.
 
 
 def make_dense_inputs(rng):
@@ -93,13 +98,22 @@ dense_exercise = Exercise(
 
 # ------------------------------------------------------------------------------------------------ forward
 
+# Why these inputs separate right from wrong: EVERY activation name `forward` accepts for hidden layers appears
+# (issue 12: with relu and tanh only, a forward that knew tanh and used ReLU for every other name passed); the
+# networks have random non-zero biases, hidden layers of different widths and inputs that are not square, so a
+# skipped bias, a skipped or extra layer, an activation on the output or before the weighted sum all change the
+# output; one network has a single output and a batch of one.
+
 
 def make_forward_inputs(rng):
-    """`(params, x, activation)`: the classic three-hidden-layer shape and smaller ones, ReLU and tanh."""
+    """`(params, x, activation)`: the classic three-hidden-layer shape and smaller ones, and every element-wise
+    activation course_lib knows (relu, tanh, sigmoid, leaky_relu, elu, gelu, linear)."""
     calls = []
     for sizes, batch, activation in [([3, 4, 4, 4, 3], 5, "relu"), ([2, 3, 1], 1, "tanh"),
                                      ([4, 5, 5, 5, 3], 6, "tanh"), ([2, 6, 6, 2], 3, "relu")]:
         calls.append((random_network(rng, sizes), rng.normal(size=(batch, sizes[0])), activation))
+    for activation in [name for name in ELEMENTWISE if name not in ("relu", "tanh")]:
+        calls.append((random_network(rng, [3, 5, 4, 2]), 2 * rng.normal(size=(4, 3)), activation))
     return calls
 
 
@@ -141,6 +155,14 @@ def _forward_always_relu(params, x, activation="relu"):
     return a @ params[-1]["W"] + params[-1]["b"]
 
 
+def _forward_knows_tanh_only(params, x, activation="relu"):
+    f = np.tanh if activation == "tanh" else (lambda z: np.maximum(z, 0.0))
+    a = x
+    for layer in params[:-1]:
+        a = f(a @ layer["W"] + layer["b"])
+    return a @ params[-1]["W"] + params[-1]["b"]
+
+
 def _forward_no_biases(params, x, activation="relu"):
     f = get_activation(activation)
     a = x
@@ -174,6 +196,10 @@ forward_exercise = Exercise(
                                              "through the output layer, params[-1], too."),
         Mistake(_forward_always_relu, "You always use ReLU. Use the activation named by the `activation` "
                                       "argument: f = course_lib.get_activation(activation)."),
+        Mistake(_forward_knows_tanh_only, "Your function handles only some activation names and uses ReLU for "
+                                          "the others (sigmoid, leaky_relu, elu, gelu, linear...). Let "
+                                          "course_lib.get_activation(activation) pick the function: it knows "
+                                          "every name."),
         Mistake(_forward_no_biases, "It looks like you left out the biases: every layer is x @ W + b."),
     ],
     explanation="The forward pass is a loop: each hidden layer turns the previous layer's values into weighted "

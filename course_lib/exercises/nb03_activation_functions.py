@@ -17,8 +17,8 @@ In the notebook:
     sigmoid = sigmoid_exercise.use(sigmoid)
 
 The references are course_lib's own activations and hand-written derivatives (course_lib/activations.py); the
-test inputs stay within |z| <= 8 and never hit 0 exactly, so the textbook formulas pass and a kink's
-convention at 0 does not matter.
+test inputs stay within |z| <= 8, so the textbook formulas pass. They never hit 0 exactly, except for
+leaky_relu_derivative, whose value at the kink the notebook fixes (`slope`, as jax.grad gives).
 """
 import numpy as np
 
@@ -43,6 +43,19 @@ def make_leaky_inputs(rng):
     calls[1] = Args(*calls[1].args, slope=0.2)
     calls[3] = Args(*calls[3].args, slope=0.1)
     return calls
+
+
+def make_leaky_derivative_inputs(rng):
+    """`make_leaky_inputs`, and z containing exact zeros (with the default slope and with 0.2): the derivative's
+    value at the kink is `slope`, so `z >= 0` instead of `z > 0` shows."""
+    zeros = np.array([-1.5, 0.0, 2.0, 0.0, -0.25])
+    return make_leaky_inputs(rng) + [Args(zeros), Args(zeros.reshape(1, 5).astype(np.float32), slope=0.2)]
+
+
+# Why these inputs separate right from wrong (all four exercises): z has both signs, |z| from 0.05 to 8 (so a sign
+# error in the exponent, tanh for sigmoid, or a minus in the denominator is far off, not "close"); shapes from (1,)
+# to (4, 5) and one float32 input; leaky ReLU gets other slopes than the default 0.01 (a hard-coded 0.01 shows) and
+# its derivative gets exact zeros (issue 12: `z >= 0` passed when no input was 0).
 
 
 # ---------------------------------------------------------------------------------------------------- sigmoid
@@ -176,10 +189,14 @@ def _leaky_derivative_ignores_slope(z, slope=LEAKY_RELU_SLOPE):
     return np.where(z > 0, 1.0, LEAKY_RELU_SLOPE)
 
 
+def _leaky_derivative_one_at_zero(z, slope=LEAKY_RELU_SLOPE):
+    return np.where(z >= 0, 1.0, slope)
+
+
 leaky_relu_derivative_exercise = Exercise(
     name="leaky_relu_derivative",
     reference=leaky_relu_derivative,
-    make_inputs=make_leaky_inputs,
+    make_inputs=make_leaky_derivative_inputs,
     hints=[
         "Leaky ReLU is made of two straight lines. The derivative of a straight line is its slope: a constant.",
         "For z > 0 the line is z (slope 1); for z <= 0 it is slope * z (slope `slope`).",
@@ -193,6 +210,9 @@ leaky_relu_derivative_exercise = Exercise(
         Mistake(_leaky_derivative_slope_times_z, "On the negative side the derivative of slope * z is just "
                                                  "`slope` (a constant), not slope * z."),
         Mistake(_leaky_derivative_ignores_slope, "You always use 0.01: use the `slope` argument."),
+        Mistake(_leaky_derivative_one_at_zero, "Right everywhere except at exactly z = 0, where you return 1. The "
+                                               "kink has no slope of its own; this course (like jax.grad) takes "
+                                               "`slope` there: use z > 0, not z >= 0."),
     ],
     explanation="Each piece is a straight line, so the derivative is that line's slope: 1 where z > 0, `slope` "
                 "elsewhere (at exactly 0 we pick `slope`, as jax.grad does).",

@@ -40,6 +40,17 @@ def mse(predictions, targets):
     return library_mse(predictions, targets)
 
 
+def mse_written_out(predictions, targets):
+    """Mean squared error, written out (what `.solution()` shows): the average of the squared errors."""
+    errors = predictions - targets          # every error at once, whatever the shape
+    return np.mean(errors ** 2)             # square each one, then average over every element
+
+
+# Why these inputs separate right from wrong: the errors have both signs (so not squaring, or squaring the mean,
+# shows), batches differ from 1 and there are 1 to 3 outputs (so a sum instead of a mean, or a sum over the outputs,
+# shows); one input is float32.
+
+
 def make_mse_inputs(rng):
     """Batches of 5, 8 and 6 examples with 1, 3 and 2 outputs; the errors are not all of one sign."""
     calls = []
@@ -73,6 +84,7 @@ def _mse_sum_over_outputs(predictions, targets):
 mse_exercise = Exercise(
     name="mse",
     reference=mse,
+    shown_solution=mse_written_out,
     make_inputs=make_mse_inputs,
     hints=[
         "For every element, take the error (prediction minus target), square it, then average all the squares.",
@@ -113,6 +125,20 @@ def cross_entropy(logits, labels):
     0.6931
     """
     return library_cross_entropy(logits, labels)
+
+
+def cross_entropy_written_out(logits, labels):
+    """Softmax cross-entropy, written out (what `.solution()` shows): the mean of -log p(true class)."""
+    shifted = logits - np.max(logits, axis=1, keepdims=True)     # the largest logit of each row becomes 0
+    log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))   # log-softmax, never log(0)
+    true_class = log_p[np.arange(len(labels)), labels]           # each row's log-probability of its true class
+    return -np.mean(true_class)
+
+
+# Why these inputs separate right from wrong: the last batch is float32 with logits of 90 and 95, where exp
+# overflows (a softmax without the max shift gives NaN) and a true class whose probability is e^-150 (the log of a
+# probability that rounded to 0 gives inf); the batches have 4 to 6 examples (a sum instead of a mean shows) and 3 to
+# 5 classes, and the losses are far from 0 (a missing minus shows).
 
 
 def make_cross_entropy_inputs(rng):
@@ -160,6 +186,7 @@ def _ce_every_class(logits, labels):
 cross_entropy_exercise = Exercise(
     name="cross_entropy",
     reference=cross_entropy,
+    shown_solution=cross_entropy_written_out,
     make_inputs=make_cross_entropy_inputs,
     hints=[
         "For each example, find the log-probability the network gives to the true class, and average "
@@ -209,6 +236,12 @@ def gradient_descent_step(params, grads, lr):
     """
     new_params, _ = sgd(lr).update(params, grads, ())
     return new_params
+
+
+# Why these inputs separate right from wrong: learning rates 0.1, 0.5 and 0.03 (never 1: a forgotten lr shows),
+# gradients of both signs on every weight AND bias (a frozen bias, or a step uphill, shows), one to three layers of
+# non-square shapes. The student's function gets copies: one that changes `params` in place fails (issue 12: it
+# left notebook 04's descent path with 1 point instead of 41).
 
 
 def make_gradient_descent_step_inputs(rng):

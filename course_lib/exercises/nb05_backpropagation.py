@@ -47,6 +47,12 @@ def dense_backward(x, W, d_z):
     return d_x, d_W, d_b
 
 
+# Why these inputs separate right from wrong: batch, n_in and n_out all differ within each layer (5/3/4, 7/5/2,
+# 3/4/6), so every missing or extra transpose gives a wrong shape or raises, and summing over the wrong axis gives
+# a wrong shape; d_z is random with both signs, so a mean instead of a sum, or dividing by the batch again, is off by
+# a factor of the batch size.
+
+
 def make_dense_backward_inputs(rng):
     """Layers of shape (3 -> 4), (5 -> 2) and (4 -> 6), with batches of 5, 7 and 3: every size different, so a
     missing transpose cannot go unnoticed."""
@@ -124,6 +130,12 @@ def backprop(params, x, y):
     return library_backprop(params, x, y, activation="relu", loss="cross_entropy")
 
 
+# Why these inputs separate right from wrong: networks of two and three layers whose shapes all differ (so
+# gradients handed back in reverse layer order have the wrong shapes, and get their own hint), random biases that
+# switch some ReLUs off (a missing ReLU derivative shows), batches of 4 to 6 (a sum instead of a mean shows), and
+# random labels (a missing softmax shows).
+
+
 def make_backprop_inputs(rng):
     """Networks [3, 5, 2], [4, 6, 5, 3] and [2, 3, 3] (float64), batches of 6, 5 and 4 with random labels."""
     calls = []
@@ -191,6 +203,10 @@ def _backprop_layer_output_for_d_W(params, x, y):
     return _backward(params, inputs, zs, d_z, own_output=True)
 
 
+def _backprop_reversed_order(params, x, y):
+    return backprop(params, x, y)[::-1]
+
+
 backprop_exercise = Exercise(
     name="backprop",
     reference=backprop,
@@ -217,6 +233,10 @@ backprop_exercise = Exercise(
         Mistake(_backprop_layer_output_for_d_W, "d_W pairs the layer's INPUT with its output gradient: "
                                                 "d_W = a_in.T @ d_z, where a_in is x for the first layer and the "
                                                 "previous layer's activation after that, not this layer's output."),
+        Mistake(_backprop_reversed_order, "Your gradients are in reverse order: you appended them while walking "
+                                          "backwards, so the last layer's came first. grads[i] must belong to "
+                                          "params[i]: fill grads = [None] * len(params) by index, or reverse the "
+                                          "list at the end (grads[::-1])."),
     ],
     explanation="One compact version:\n\n"
                 "    logits, layers = course_lib.forward(params, x, activation='relu', return_hidden=True)\n"

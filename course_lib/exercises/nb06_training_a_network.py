@@ -46,6 +46,12 @@ def train_step(params, x, y, lr):
     return new_params, loss
 
 
+# Why these inputs separate right from wrong: two networks of three layers with different widths and learning rates
+# 0.5 and 0.1 (a step uphill, or without lr, changes every parameter), batches of 6 and 64 (a summed loss is 6 or 64
+# times too big), and enough layers that updating a layer before the next one's gradient is computed changes the
+# other layers' gradients (both "update too early" orders are told apart).
+
+
 def make_train_step_inputs(rng):
     """A small network [5, 8, 6, 4] and the notebook's digits network [64, 128, 128, 10] (float32, He-scaled
     weights, small biases), mini-batches of 6 and 64 random examples, learning rates 0.5 and 0.1. Two inputs
@@ -122,6 +128,7 @@ train_step_exercise = Exercise(
     name="train_step",
     reference=train_step,
     make_inputs=make_train_step_inputs,
+    time_limit=30,   # JAX compiles each new operation of the student's step on first use: seconds, not a hang
     hints=[
         "Four things in order: the forward pass and the loss on the batch, the gradient of that loss with respect "
         "to every parameter, then the update params - lr * gradient. Return the new params and the loss.",
@@ -164,6 +171,18 @@ def accuracy(params, x, y):
     return library_accuracy(params, x, y)
 
 
+def accuracy_written_out(params, x, y):
+    """Accuracy, written out (what `.solution()` shows): the fraction of examples whose largest logit is y."""
+    logits = np.asarray(forward(params, x, activation="relu"))   # one row per example, one column per class
+    predicted = np.argmax(logits, axis=1)                        # each row's largest logit: its class
+    return float(np.mean(predicted == y))                        # the mean of True/False is the fraction right
+
+
+# Why these inputs separate right from wrong: 20, 37 and 9 examples with 3, 10 and 4 classes (never as many examples
+# as classes, so an argmax over the wrong axis gives a wrong shape), labels that agree with the network on about 60%
+# of the examples (the count, a percentage and the fraction all differ).
+
+
 def make_accuracy_inputs(rng):
     """Random ReLU classifiers with 3, 10 and 4 classes and 20, 37 and 9 examples. The labels agree with the
     network's prediction on about 60% of the examples, so the accuracy is neither 0 nor 1."""
@@ -197,6 +216,7 @@ def _accuracy_wrong_axis(params, x, y):
 accuracy_exercise = Exercise(
     name="accuracy",
     reference=accuracy,
+    shown_solution=accuracy_written_out,
     make_inputs=make_accuracy_inputs,
     hints=[
         "Run the network on x, take each example's predicted class, compare it with y, and return the fraction "

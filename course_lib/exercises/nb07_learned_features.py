@@ -3,7 +3,8 @@
 1. `xor_features_exercise`: write `xor_features(x)`, features of 2-D points that let a *linear* model separate the
    XOR classes. Many answers are right (x1·x2, or x1·x2 next to the raw inputs, or all products of degree 2), so
    the checker does not compare values with the reference: it trains a linear classifier (logistic regression) on
-   the student's features and asks for the accuracy that the reference feature x1·x2 reaches.
+   the student's features of two thirds of the points and asks for the accuracy that the reference feature x1·x2
+   reaches on the other third, points the model has not seen. At most MAX_FEATURES features: a few good ones.
 2. `unit_regions_exercise`: `region_detector()` is a small network with hand-set weights whose four hidden units
    each detect one side of the plane; the student looks at their heatmaps and names each unit's region.
 
@@ -26,6 +27,8 @@ from course_lib.exercises.checker import Exercise, Mistake, ValueExercise
 
 # A linear model on good features separates the noise-free XOR points; the reference feature reaches 100%.
 REQUIRED_ACCURACY = 0.97
+# The lesson is to find a few features that make XOR separable, not to give the model one column per point.
+MAX_FEATURES = 10
 
 
 # ------------------------------------------------------------------------------------------------ XOR features
@@ -50,20 +53,32 @@ def xor_features(x):
 
 
 def linear_accuracy(features, labels):
-    """How well a linear model (logistic regression, almost unregularised) fits `labels` from `features`: the
-    fraction of the training points it gets right. Features are standardised first, so their scale does not matter.
+    """How well a linear model (logistic regression, almost unregularised) predicts `labels` from `features` on points
+    it has NOT seen: it is fitted on the first two thirds of the rows and scored on the last third. (Scored on the
+    points it was fitted on, any features with enough columns, even one column per point, would look perfect.)
+    Features are standardised with the fitted part's statistics, so their scale does not matter.
 
-    >>> x = np.random.default_rng(0).uniform(-1, 1, size=(100, 2))
-    >>> linear_accuracy(x, (x[:, 0] > 0).astype(int)) > 0.97      # separable by a straight line
+    >>> x = np.random.default_rng(0).uniform(-1, 1, size=(300, 2))
+    >>> linear_accuracy(x, (x[:, 0] > 0).astype(int)) > 0.95      # separable by a straight line
+    True
+    >>> linear_accuracy(np.eye(300), (x[:, 0] > 0).astype(int)) < 0.8      # one column per point: memorised only
     True
     """
     from sklearn.linear_model import LogisticRegression
 
     features = np.asarray(features, dtype=np.float64)
-    std = features.std(axis=0)
-    scaled = (features - features.mean(axis=0)) / np.where(std > 0, std, 1.0)
-    model = LogisticRegression(C=1e4, max_iter=2000).fit(scaled, labels)
-    return float(model.score(scaled, labels))
+    n_fit = 2 * len(features) // 3
+    fit_part, held_out = features[:n_fit], features[n_fit:]
+    mean, std = fit_part.mean(axis=0), fit_part.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    model = LogisticRegression(C=1e4, max_iter=2000).fit((fit_part - mean) / std, labels[:n_fit])
+    return float(model.score((held_out - mean) / std, labels[n_fit:]))
+
+
+# Why these inputs separate right from wrong: the model is scored on held-out points (a third of each set), so
+# features that only memorise (one column per point, random columns) fail; at most MAX_FEATURES columns; the
+# classes are the exact sign rule with no noise, so a right feature reaches 100% and raw inputs, x1 + x2 or the
+# radius stay near 50-75%; the third set spans [-3, 3]², so a feature that relies on |x| <= 1 fails there.
 
 
 def make_xor_points(rng):
@@ -97,13 +112,19 @@ def separates_xor(features, expected, call):
     features = _as_feature_matrix(features, x)
     if not np.all(np.isfinite(features)):
         return False, "your features contain NaN or inf (not a number / infinity), which no model can use."
+    columns = "1 feature" if features.shape[1] == 1 else f"{features.shape[1]} features"
+    if features.shape[1] > MAX_FEATURES:
+        return False, (f"you gave {columns} per point; find a few (at most {MAX_FEATURES}) that make XOR separable. "
+                       f"With one column per point a model only memorises the points it has seen.")
     labels = xor_labels(x)
     accuracy = linear_accuracy(features, labels)
-    columns = "1 feature" if features.shape[1] == 1 else f"{features.shape[1]} features"
+    held_out = len(x) - 2 * len(x) // 3
     if accuracy >= REQUIRED_ACCURACY:
-        return True, f"a linear model on your {columns} gets {accuracy:.0%} of the points right."
-    return False, (f"a linear model on your {columns} gets only {accuracy:.0%} of the {len(x)} points right; "
-                   f"with features that make XOR separable it gets at least {REQUIRED_ACCURACY:.0%}.")
+        return True, (f"a linear model fitted on your {columns} gets {accuracy:.0%} of {held_out} points it had "
+                      f"not seen right.")
+    return False, (f"a linear model fitted on your {columns} gets only {accuracy:.0%} of {held_out} points it had "
+                   f"not seen right; with features that make XOR separable it gets at least "
+                   f"{REQUIRED_ACCURACY:.0%}.")
 
 
 def _xor_raw_inputs(x):
@@ -120,6 +141,10 @@ def _xor_inputs_and_squared_radius(x):
 
 def _xor_sum(x):
     return np.column_stack([x, x[:, 0] + x[:, 1]])
+
+
+def _xor_one_column_per_point(x):
+    return np.eye(len(x))
 
 
 def _xor_product_one_dimensional(x):
@@ -143,6 +168,10 @@ xor_features_exercise = Exercise(
         "with np.column_stack([x, x[:, 0] * x[:, 1]]).",
     ],
     mistakes=[
+        Mistake(_xor_one_column_per_point, "One column per point (np.eye(len(x))) lets a model memorise the points "
+                                           "it was fitted on, and tells it nothing about new points: the checker "
+                                           "scores your features on points the model has not seen. Compute a few "
+                                           "features from x1 and x2 instead."),
         Mistake(_xor_raw_inputs, "Those are the raw inputs x1, x2: on them a linear model can only draw a straight "
                                  "line, and no straight line separates XOR (notebook 01). Compute a new, non-linear "
                                  "feature from x1 and x2."),

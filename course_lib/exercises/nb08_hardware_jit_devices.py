@@ -42,6 +42,11 @@ def forward_flops(layer_sizes, batch_size):
     return int(batch_size) * per_example
 
 
+# Why these inputs separate right from wrong: batches from 1 to 256 (forgetting the batch shows, except for the
+# first input), networks of one to four layers of different widths (only the first layer, or the product of all
+# sizes, shows), and exact integer answers (a MAC count, no biases or 2 per parameter are off by a known amount).
+
+
 def make_flops_inputs(rng):
     """Networks from tiny to large, batches of 1 to 256; one with a random shape so no answer can be memorised."""
     random_sizes = [int(n) for n in rng.integers(2, 50, size=4)]
@@ -84,6 +89,7 @@ forward_flops_exercise = Exercise(
     make_inputs=make_flops_inputs,
     rtol=0.0,
     atol=0.5,   # FLOPs are whole numbers: an answer as a float is fine, but it must be exact
+    time_limit=60,   # an answer may build each network with course_lib.init_mlp, which compiles once per shape
     hints=[
         "Go layer by layer: between a layer of n_in nodes and one of n_out nodes, count the operations for one "
         "example, then multiply by the batch size. Add up the layers.",
@@ -203,8 +209,13 @@ class PlacementExercise(Exercise):
     def mistakes(self, value):
         self._mistakes = list(value)
 
-    def _outcomes(self, fn):
-        return super()._outcomes(_ReportingPlacement(fn))
+    def _outcomes(self, fn, time_limit=None):
+        return super()._outcomes(_ReportingPlacement(fn), time_limit)
+
+
+# Why these inputs separate right from wrong: the checker compares WHERE each output array lives, not only its
+# values, so NumPy arrays handed back unchanged fail; a dict holding a list of layers and a batch, so a flat list of
+# placed leaves fails; device numbers other than 0 (with 8 devices), so the default device fails.
 
 
 def make_placement_inputs(rng):

@@ -171,12 +171,21 @@ def predict_new(params, x_new, mean, std, activation="relu"):
     return np.asarray(predict(params, (x_new - mean) / std, activation=activation))
 
 
+# Why these inputs separate right from wrong: raw measurements on scales from 0.3 to 700 (so forgetting to
+# standardise, standardising with the new data's own statistics, or multiplying by std is far off); biases as large
+# as the weights (issue 12: with biases near 0 the networks were nearly homogeneous, so inputs scaled by any
+# positive factor, e.g. 0.5, gave the same classes and passed); several activations, not only relu (a hard-coded
+# relu shows); batches never as long as the number of classes (an argmax over the examples gives a wrong shape).
+
+
 def make_predict_inputs(rng):
-    """Random networks (13 -> 8 -> 3 like the wine network, and a smaller one) with measurements on raw scales
-    (means from 0.3 to 700, like the wine data's), their training statistics, and both activations."""
+    """Random networks (13 -> 8 -> 3 like the wine network, and smaller ones) with biases as large as the weights,
+    measurements on raw scales (means from 0.3 to 700, like the wine data's), their training statistics, and
+    several activations."""
     calls = []
-    for sizes, n, activation in [([13, 8, 3], 12, "relu"), ([4, 6, 3], 10, "tanh"), ([13, 5, 5, 3], 15, "relu")]:
-        params = [{"W": rng.normal(size=(a, b)), "b": rng.normal(scale=0.1, size=b)}
+    for sizes, n, activation in [([13, 8, 3], 12, "relu"), ([4, 6, 3], 10, "tanh"), ([13, 5, 5, 3], 15, "relu"),
+                                 ([13, 8, 3], 20, "sigmoid"), ([6, 7, 4], 16, "elu")]:
+        params = [{"W": rng.normal(size=(a, b)), "b": rng.normal(scale=1.0, size=b)}
                   for a, b in zip(sizes[:-1], sizes[1:])]
         mean = rng.choice([0.3, 2.0, 13.0, 100.0, 700.0], size=sizes[0]) * rng.uniform(0.8, 1.2, size=sizes[0])
         std = mean * rng.uniform(0.1, 0.3, size=sizes[0])
@@ -203,6 +212,11 @@ def _predict_outputs(params, x_new, mean, std, activation="relu"):
 def _predict_times_std(params, x_new, mean, std, activation="relu"):
     from course_lib.network import predict
     return np.asarray(predict(params, (x_new - mean) * std, activation=activation))
+
+
+def _predict_half_scaled(params, x_new, mean, std, activation="relu"):
+    from course_lib.network import predict
+    return np.asarray(predict(params, (x_new - mean) / (2 * std), activation=activation))
 
 
 def _predict_always_relu(params, x_new, mean, std, activation="relu"):
@@ -238,8 +252,12 @@ predict_new_exercise = Exercise(
         Mistake(_predict_outputs, "You returned the network's outputs (one score per class). Return the predicted "
                                   "class of each example: the index of its largest output, .argmax(axis=1)."),
         Mistake(_predict_times_std, "You multiplied by std; standardising divides by it: (x_new - mean) / std."),
-        Mistake(_predict_always_relu, "Use the `activation` you are given: the network was trained with it (here "
-                                      "one input uses tanh)."),
+        Mistake(_predict_half_scaled, "Your standardised inputs are half the size they should be. Standardise "
+                                      "exactly as the training data was: (x_new - mean) / std, with no extra "
+                                      "factor; a network with biases gives other classes for inputs of another "
+                                      "size."),
+        Mistake(_predict_always_relu, "Use the `activation` you are given: the network was trained with it (the "
+                                      "test networks use tanh, sigmoid and elu too)."),
         Mistake(_predict_argmax_over_examples, "You took the argmax over the examples (axis 0). Each example's "
                                                "class is the largest of ITS outputs: argmax over axis 1."),
     ],

@@ -37,6 +37,18 @@ def playground_features(x):
     return make_features(x, FEATURES)
 
 
+def playground_features_written_out(x):
+    """The seven Playground features, written out (what `.solution()` shows): one column per formula, (n, 7)."""
+    x1, x2 = x[:, 0], x[:, 1]                  # each of shape (n,)
+    columns = [x1, x2, x1 ** 2, x2 ** 2, x1 * x2, np.sin(x1), np.sin(x2)]   # the order of FEATURES
+    return np.stack(columns, axis=1)           # axis=1: each formula becomes a column
+
+
+# Why these inputs separate right from wrong: points spread over the whole plane [-4, 4]² (so x² differs from 2x,
+# x1·x2 from x1 + x2, sin from cos, radians from degrees), never exactly 7 of them (so rows and columns cannot be
+# confused), and one single point (shape (1, 2)).
+
+
 def _points(rng):
     """Points as the Playground has them (the plane spans about [-4, 4]²): 1, 6 and 50 of them."""
     return [(rng.uniform(-4, 4, size=(n, 2)),) for n in (1, 6, 50)]
@@ -76,6 +88,7 @@ def _rows_instead_of_columns(x):
 feature_map_exercise = Exercise(
     name="playground_features",
     reference=playground_features,
+    shown_solution=playground_features_written_out,
     make_inputs=_points,
     hints=[
         "Take the two columns apart first: x1 = x[:, 0] and x2 = x[:, 1] (each of shape (n,)). Every feature is "
@@ -116,6 +129,11 @@ def n_parameters(n_features, hidden):
     """
     sizes = [n_features, *hidden, 1]
     return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+# Why these inputs separate right from wrong: no hidden layer, one, two and six; 1 to 7 input features; random
+# architectures as well as fixed ones, so counting only weights, forgetting the output layer, one bias per input or
+# counting neurons each gives another number somewhere.
 
 
 def _architectures(rng):
@@ -186,7 +204,7 @@ def circle_accuracy(features):
     after 100 epochs (learning rate 0.03, batch 10, the Playground's defaults)."""
     config = PlaygroundConfig(dataset="circles", features=tuple(features), hidden=())
     state = train(new_state(config), CIRCLE_EPOCHS)
-    return state.history["test_accuracy"][-1]
+    return state.history["val_accuracy"][-1]
 
 
 def _separates_circles(answer, expected):

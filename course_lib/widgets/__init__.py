@@ -16,7 +16,7 @@ instead of crashing on bad input.
 Views: NetworkDiagram, DecisionBoundary, NeuronHeatmaps, WeightMatrices, LossCurve / LinePlot,
 TrainingReplay, activation_explorer(), learning_rate_explorer(). Pure functions that compute what they
 draw: diagram_layout, boundary_scene, boundary_grid, layer_grids, neuron_tiles, weight_panels.
-Look and feel: style.Style, DEFAULT, PRESENTATION, use_style. Speed: benchmark_update_latency().
+Look and feel: style.Style, DEFAULT, PRESENTATION, use_style. Speed: bench/widget_candidates.py (in the repository).
 """
 import importlib
 
@@ -46,7 +46,6 @@ _EXPORTS = {
     "link_params": "linking",
     "link_input": "linking",
     "side_by_side": "linking",
-    "benchmark_update_latency": "bench",
     "Style": "style",
     "DEFAULT": "style",
     "PRESENTATION": "style",

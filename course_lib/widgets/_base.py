@@ -5,6 +5,7 @@ synced dict, `scene`, and a small JavaScript module (the .js files next to this 
 package, no build step) paints it on an SVG or a canvas. Python keeps the same numbers, decoded, in
 `widget.drawn`, so tests can check what is drawn without a browser.
 """
+import contextlib
 from pathlib import Path
 
 import anywidget
@@ -26,17 +27,64 @@ CSS = (HERE / "widgets.css").read_text(encoding="utf-8")
 
 
 class CourseWidget(anywidget.AnyWidget):
-    """Base class: a `scene` dict drawn by the front end, an `error` message shown in place of a crash."""
+    """Base class: a `scene` dict drawn by the front end, an `error` message shown in place of a crash.
+
+    A subclass names the traits that change the picture in `redraws_on`, computes the picture in `_compute()`,
+    and ends its `__init__` with `self._draw_first()`; from then on, each change of one of those traits redraws it:
+
+        class Dot(CourseWidget):
+            _esm = front_end("dot.js")
+            x = traitlets.Float(0.0)
+            redraws_on = ("x",)
+
+            def __init__(self, x=0.0, style=None):
+                super().__init__(style=style, x=x)
+                self._draw_first()
+
+            def _compute(self):
+                return {"x": self.x}
+    """
 
     _css = CSS
     scene = traitlets.Dict().tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
+    redraws_on = ()     # the traits whose every change redraws the widget (once it has drawn the first time)
 
-    def __init__(self, style=None, **kwargs):
+    def __init__(self, style=None, **traits):
         self._style = get_style(style)
         self._version = 0
         self._drawn = {}
-        super().__init__(**kwargs)
+        self._ready = False          # the traits are being set: nothing to draw yet
+        super().__init__(**traits)
+        if self.redraws_on:
+            self.observe(self._redraw_on_change, names=list(self.redraws_on))
+
+    def _draw_first(self):
+        """Draw for the first time and redraw on every change from now on: the last line of a subclass's __init__."""
+        self._ready = True
+        self.redraw()
+
+    def _redraw_on_change(self, change):
+        if self._ready:
+            self.redraw()
+
+    @contextlib.contextmanager
+    def redraw_once(self):
+        """Change several traits and redraw once, at the end: `with widget.redraw_once(): widget.x = 1; ...`."""
+        ready, self._ready = self._ready, False
+        try:
+            yield self
+        finally:
+            self._ready = ready
+        if ready:
+            self.redraw()
+
+    def set_params(self, params):
+        """Show new weights (checked first, like `widget.params = params`); returns the widget, so calls chain."""
+        if not self.has_trait("params"):
+            raise TypeError(f"{type(self).__name__} draws no network weights, so it has no set_params.")
+        self.params = params
+        return self
 
     @property
     def style(self):

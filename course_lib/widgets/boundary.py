@@ -190,6 +190,7 @@ class DecisionBoundary(CourseWidget):
     show_test = traitlets.Bool(True).tag(sync=True)
     picked = traitlets.List(allow_none=True, default_value=None).tag(sync=True)
     marker = traitlets.Any(None, allow_none=True)
+    redraws_on = ("params", "activation", "discretize", "show_test", "marker")
 
     def __init__(self, params, data, activation="relu", task=None, resolution=64, extent=None, discretize=False,
                  show_test=True, title=None, width=320, height=320, style=None):
@@ -201,11 +202,9 @@ class DecisionBoundary(CourseWidget):
         self._options = {"resolution": int(resolution), "title": title, "width": width, "height": height,
                          "extent": check_extent(extent) if extent is not None
                          else plane_extent(self._data.x_train, self._data.x_test)}
-        self._ready = False
         super().__init__(style=style, params=params, activation=activation, discretize=discretize,
                          show_test=show_test)
-        self._ready = True
-        self.redraw()
+        self._draw_first()
 
     @property
     def data(self):
@@ -224,16 +223,6 @@ class DecisionBoundary(CourseWidget):
             raise ShapeError(f"The decision boundary needs a network with 2 inputs; the new first layer W has "
                              f"shape {params[0]['W'].shape}.")
         return params
-
-    @traitlets.observe("params", "activation", "discretize", "show_test", "marker")
-    def _changed(self, change):
-        if self._ready:
-            self.redraw()
-
-    def set_params(self, params):
-        """Show new weights (checked first); returns the widget."""
-        self.params = params
-        return self
 
     def _browser_scene(self, drawn):
         # The browser paints the image; the raw grid stays in Python (`drawn["values"]`, `drawn["classes"]`).

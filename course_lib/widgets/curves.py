@@ -82,20 +82,14 @@ class LinePlot(CourseWidget):
     series = traitlets.List()
     points = traitlets.List(allow_none=True, default_value=None)
     marker_x = traitlets.Any(None, allow_none=True)
+    redraws_on = ("series", "points", "marker_x")
 
     def __init__(self, series, x_label="", y_label="", title="", width=360, height=240, log_y=False, marker_x=None,
                  points=None, x_range=None, y_range=None, style=None):
         self._options = {"x_label": x_label, "y_label": y_label, "title": title, "width": width, "height": height,
                          "log_y": log_y, "x_range": x_range, "y_range": y_range}
-        self._ready = False
         super().__init__(style=style, series=list(series), points=points, marker_x=marker_x)
-        self._ready = True
-        self.redraw()
-
-    @traitlets.observe("series", "points", "marker_x")
-    def _changed(self, change):
-        if self._ready:
-            self.redraw()
+        self._draw_first()
 
     def set_ranges(self, x_range=None, y_range=None):
         """Fix the axes (None: fit the data)."""
@@ -104,8 +98,7 @@ class LinePlot(CourseWidget):
 
     def show(self, series=None, points=None, marker_x=None, **ranges):
         """Change several things and redraw once: `plot.show(series=[...], points=[...], y_range=(0, 1))`."""
-        self._ready = False
-        try:
+        with self.redraw_once():
             if series is not None:
                 self.series = list(series)
             if points is not None:
@@ -113,9 +106,6 @@ class LinePlot(CourseWidget):
             if marker_x is not None:
                 self.marker_x = marker_x
             self._options.update({key: value for key, value in ranges.items() if key in ("x_range", "y_range")})
-        finally:
-            self._ready = True
-        self.redraw()
         return self
 
     def _compute(self):
@@ -146,6 +136,7 @@ class LossCurve(LinePlot):
 
     def __init__(self, history, metric="loss", marker=None, log_y=False, title=None, width=360, height=220,
                  style=None):
+        self._metric = metric
         series = loss_series(history, metric)
         epochs = list(history["epoch"])
         # from epoch 0 (the starting weights, where a replay begins) to the last
@@ -153,3 +144,20 @@ class LossCurve(LinePlot):
         super().__init__(series, x_label="epoch", y_label=metric, title=title or f"{metric} per epoch",
                          width=width, height=height, log_y=log_y, marker_x=marker, style=style, x_range=x_range,
                          y_range=None if metric == "loss" or log_y else (0.0, 1.02))
+
+    @classmethod
+    def for_training(cls, epochs, validation=False, metric="loss", **options):
+        """An empty curve with room for `epochs` epochs, to draw while training: pass its `update` to `fit`.
+
+        >>> curve = LossCurve.for_training(epochs=50, validation=True)
+        >>> curve.update({"epoch": [1, 2], "train_loss": [0.9, 0.7], "val_loss": [1.0, 0.8]}).drawn["x_range"][1]
+        50.0
+        """
+        history = {"epoch": [], f"train_{metric}": []} | ({f"val_{metric}": []} if validation else {})
+        curve = cls(history, metric=metric, **options)
+        curve.set_ranges(x_range=(0.0, float(epochs)), y_range=curve._options["y_range"])
+        return curve
+
+    def update(self, history):
+        """Redraw with the history so far: `fit(..., on_progress=curve.update)` draws the curve as training runs."""
+        return self.show(series=loss_series(history, self._metric))

@@ -79,7 +79,8 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
     `backprop` or `jax.grad`), or None; with them every edge and bias shows its gradient.
     weight_scale: the |weight| drawn with the thickest edge (default: the largest |weight|).
     show_weights: write each weight on its edge (default: when there are at most 16 edges).
-    heatmaps: draw each node as a small image of its value over the input plane `extent` (2-input networks).
+    heatmaps: draw each node as a small image of its value over the input plane `extent` (2-input networks;
+        default extent (-1, 1, -1, 1)).
     selected: {"layer", "kind" ("W" or "b"), "i", "j"} of the weight being edited, or None.
 
     Nodes: {"layer", "index", "x", "y", "kind" (input/hidden/output), "label", "value", "sum", "fill",
@@ -106,7 +107,8 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
 
     tiles = None
     if heatmaps:
-        extent = check_extent(extent)
+        # Tiles turned on later (diagram.heatmaps = True) on a diagram made without an extent use the default plane.
+        extent = check_extent((-1.0, 1.0, -1.0, 1.0) if extent is None else extent)
         grids = layer_grids(params, extent, resolution, activation, output)
         tiles = []
         for grid in grids:
@@ -243,6 +245,8 @@ class NetworkDiagram(CourseWidget):
     heatmaps = traitlets.Bool(False)
     selected = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
     editable = traitlets.Bool(True).tag(sync=True)
+    redraws_on = ("params", "x", "grads", "y", "activation", "output", "loss", "show_gradients", "heatmaps",
+                  "selected")
 
     def __init__(self, params, activation="relu", output="linear", x=None, show_gradients=False, grads=None,
                  y=None, loss="mse", heatmaps=False, extent=None, resolution=20, editable=True, show_weights=None,
@@ -256,14 +260,12 @@ class NetworkDiagram(CourseWidget):
                          "resolution": int(resolution), "extent": extent}
         self._weight_scale = float(weight_scale) if weight_scale else None
         self._fixed_scale = weight_scale is not None
-        self._ready = False
         super().__init__(style=style, params=params, activation=activation, output=output, x=x, grads=grads,
                          y=y, loss=loss, show_gradients=show_gradients, heatmaps=heatmaps, editable=editable)
         if heatmaps and extent is None:
             self._options["extent"] = (-1.0, 1.0, -1.0, 1.0)
         self.on_msg(self._on_browser_message)
-        self._ready = True
-        self.redraw()
+        self._draw_first()
 
     # -- checking values as they are set ---------------------------------------------------------------
 
@@ -287,18 +289,7 @@ class NetworkDiagram(CourseWidget):
             hidden_activations(proposal["value"], len(self.params) - 1)
         return proposal["value"]
 
-    @traitlets.observe("params", "x", "grads", "y", "activation", "output", "loss", "show_gradients",
-                       "heatmaps", "selected")
-    def _changed(self, change):
-        if self._ready:
-            self.redraw()
-
     # -- the Python API ------------------------------------------------------------------------------------
-
-    def set_params(self, params):
-        """Show new weights (checked first); returns the diagram so calls can be chained."""
-        self.params = params
-        return self
 
     def set_weight(self, layer, i, j, value):
         """Set W[i, j] of layer `layer` (from node i of layer `layer` to node j of the next) to `value`."""

@@ -168,21 +168,15 @@ class Landscape(CourseWidget):
 
     _esm = front_end("plane.js")
     path = traitlets.Any(None, allow_none=True)
+    redraws_on = ("path",)
 
     def __init__(self, landscape, minimum=None, title="", width=340, height=320, style=None):
         self._landscape = landscape
         self._minimum = minimum
         self._title = title
         self._size = (int(width), int(height))
-        self._ready = False
         super().__init__(style=style)
-        self._ready = True
-        self.redraw()
-
-    @traitlets.observe("path")
-    def _changed(self, change):
-        if self._ready:
-            self.redraw()
+        self._draw_first()
 
     def _compute(self):
         values = self._landscape["values"]

@@ -106,13 +106,12 @@ class TileGrid(CourseWidget):
 
     _esm = front_end("tiles.js")
     params = traitlets.Any()
+    redraws_on = ("params",)
 
     def __init__(self, params, style=None, title=None, **traits):
         self._title = title or ""
-        self._ready = False
         super().__init__(style=style, params=as_params(params), **traits)
-        self._ready = True
-        self.redraw()
+        self._draw_first()
 
     @traitlets.validate("params")
     def _valid_params(self, proposal):
@@ -120,16 +119,6 @@ class TileGrid(CourseWidget):
 
     def _check(self, params):
         return params
-
-    @traitlets.observe("params")
-    def _changed(self, change):
-        if self._ready:
-            self.redraw()
-
-    def set_params(self, params):
-        """Show new weights (checked first); returns the widget."""
-        self.params = params
-        return self
 
     def panels(self):
         raise NotImplementedError
@@ -161,6 +150,7 @@ class NeuronHeatmaps(TileGrid):
     """
 
     activation = traitlets.Any("relu")
+    redraws_on = ("params", "activation")
 
     def __init__(self, params, activation="relu", extent=(-1.0, 1.0, -1.0, 1.0), resolution=24, output="linear",
                  include_output=True, style=None, title=None):
@@ -178,11 +168,6 @@ class NeuronHeatmaps(TileGrid):
             raise ShapeError(f"Neuron heatmaps draw the input plane, so the network needs 2 inputs; its first "
                              f"layer W has shape {params[0]['W'].shape}.")
         return params
-
-    @traitlets.observe("activation")
-    def _activation_changed(self, change):
-        if self._ready:
-            self.redraw()
 
     @property
     def extent(self):

@@ -79,19 +79,21 @@ CHROMIUM_ARGS = [
 ]
 
 # Per-user JupyterLab settings written into the throw-away home. Keys are the
-# settings plugin ids of JupyterLab 4.
+# settings plugin ids of JupyterLab 4. (No news question and no update check:
+# that comes from the course environment's own override, as in `make lab`;
+# see COURSE_OVERRIDES.)
 LAB_USER_SETTINGS = {
-    # No "Would you like to receive official Jupyter news?" toast, no update check.
-    "@jupyterlab/apputils-extension:notification": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
     # Never write a notebook back to disk behind the test's back.
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
     # Keep every cell attached to the page, so locators and screenshots see the
     # whole notebook, not only what is scrolled into view.
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
+
+# The settings override the course environment ships (pyproject's data-files,
+# jupyter/lab/settings/overrides.d/course_lib.json): the server must answer with
+# these defaults, or the tests would run a JupyterLab that asks about the news.
+COURSE_OVERRIDES = ("@jupyterlab/apputils-extension:notification", {"fetchNews": "false", "checkForUpdates": False})
 
 # JavaScript helpers installed in the page as ``window.courseHarness``. They use
 # the application object that ``--LabApp.expose_app_in_browser`` publishes as
@@ -286,11 +288,23 @@ class LabServer:
             try:
                 self.api("GET", "api/status", timeout=2)
                 self.api("GET", "lab/api/settings", timeout=5)  # the lab extension is loaded too
-                return
+                break
             except (OSError, LabError):
                 time.sleep(0.2)
-        raise LabError(f"JupyterLab did not answer on {self.url} within {timeout:.0f} s.\n"
-                       f"Log {self.log_path}:\n{self.log_text(4000)}")
+        else:
+            raise LabError(f"JupyterLab did not answer on {self.url} within {timeout:.0f} s.\n"
+                           f"Log {self.log_path}:\n{self.log_text(4000)}")
+        self._check_course_overrides()
+
+    def _check_course_overrides(self) -> None:
+        """Fail unless the environment's JupyterLab has the course's settings override (no news question)."""
+        plugin, expected = COURSE_OVERRIDES
+        schema = self.api("GET", f"lab/api/settings/{plugin}", timeout=5)["schema"]["properties"]
+        found = {key: schema[key].get("default") for key in expected}
+        if found != expected:
+            raise LabError(f"JupyterLab's {plugin} defaults are {found}, not the course's {expected}: the settings "
+                           "override jupyter/lab/settings/overrides.d/course_lib.json is not installed in "
+                           f"{sys.prefix}/share/jupyter/lab/settings/overrides.d/; run `make install`.")
 
     def stop(self, timeout: float = 15.0) -> None:
         """Shut down every kernel, then the server; kill what is left. Safe to call twice."""

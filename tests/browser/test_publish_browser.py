@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from course_lib import publish
+from tools import publish
 
 from .jupyterlab import REPO_ROOT, colours_used
 

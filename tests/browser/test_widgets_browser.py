@@ -191,7 +191,7 @@ def test_static_html_export_draws_the_widgets(chromium, tmp_path, screenshot_dir
 
     An exported page loads require.js, @jupyter-widgets/html-manager and anywidget's front end from CDNs.
     This machine has no network, so the test serves local copies: those that `make install` puts in
-    vendor/node_modules (course_lib.publish.vendor_dir()), or, when COURSE_WIDGET_CDN_DIR is set, require.js,
+    vendor/node_modules (tools.publish.vendor_dir()), or, when COURSE_WIDGET_CDN_DIR is set, require.js,
     embed-amd.js and anywidget.js from that folder. Without either it is skipped (it fails under
     COURSE_REQUIRE_VENDOR=1, as in CI).
     """
@@ -202,7 +202,7 @@ def test_static_html_export_draws_the_widgets(chromium, tmp_path, screenshot_dir
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
 
-    from course_lib.publish import vendor_dir
+    from tools.publish import vendor_dir
 
     cdn = os.environ.get("COURSE_WIDGET_CDN_DIR")
     if cdn:

@@ -1,27 +1,23 @@
 """Slides and a static web site from the course notebooks, that work with no network at all.
 
-From the shell (the Makefile's `slides` and `site`):
+From the shell (the Makefile's `slides` and `site`), in the repository root:
 
-    python -m course_lib.publish slides [--out build/slides] [NOTEBOOK ...]   # one reveal.js deck per notebook
-    python -m course_lib.publish site   [--out build/site]                    # the whole course as HTML pages
-    python -m course_lib.publish links [NOTEBOOK ...]                         # Colab/Binder links, from the URL
+    python -m tools.publish slides [--out build/slides] [NOTEBOOK ...]   # one reveal.js deck per notebook
+    python -m tools.publish site   [--out build/site]                    # the whole course as HTML pages
 
 Both read the notebooks as stored (the solutions are stored executed), so nothing runs: converting the eleven
 notebooks takes seconds. Each build folder is self-contained: the pages load reveal.js, require.js, MathJax, the
 widget manager and anywidget's front end from its `_static/` folder by relative URLs, never from a CDN, so the
 folder can be copied to a USB stick, opened from disk (file://) or served by any static web server. The widgets
-are drawn from the widget state saved in the solutions (`course_lib.authoring execute` stores it).
+are drawn from the widget state saved in the solutions (`python -m tools.execute solutions` stores it).
 
 The scripts come from npm at pinned versions (vendor/package.json and its lock file), installed once with the
 network by `make install` (`npm ci` in vendor/) into vendor/node_modules; $COURSE_VENDOR_DIR points elsewhere.
 
-The course's public address lives in one place, `[project.urls] Repository` in pyproject.toml; the "Open in
-Colab" and "Launch Binder" links are made from it:
+The site's "Open in Colab" and "Launch Binder" links come from tools.links (pyproject.toml's repository URL).
 
->>> colab_url("notebooks/00_welcome.ipynb", repository="https://github.com/someone/course")
-'https://colab.research.google.com/github/someone/course/blob/main/notebooks/00_welcome.ipynb'
->>> binder_url("notebooks/00_welcome.ipynb", repository="https://github.com/someone/course")
-'https://mybinder.org/v2/gh/someone/course/main?labpath=notebooks%2F00_welcome.ipynb'
+>>> Converter("slides").kind
+'slides'
 """
 import argparse
 import html
@@ -30,17 +26,15 @@ import re
 import shutil
 import sys
 import time
-import tomllib
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]      # the repository (course_lib is installed in editable mode)
-ASSETS = Path(__file__).resolve().parent / "assets"
+from tools.links import binder_url, colab_url, is_placeholder, repository_url
+from tools.notebooks import ROOT, read_notebook, solution_notebooks
+
+ASSETS = Path(__file__).resolve().parent / "assets"  # the page templates and course.css
 STATIC = "_static"                                # the folder, inside each build, that holds every script
 VENDOR_ENV = "COURSE_VENDOR_DIR"
-REPOSITORY_PLACEHOLDER = "https://github.com/OWNER/deep-learning-course"
-BRANCH = "main"
 
 # What a build copies from vendor/node_modules into _static/: (source, target). A source folder is copied whole.
 # Only what the pages load: reveal.js's white theme (the others import fonts from Google), MathJax's TeX input and
@@ -73,104 +67,11 @@ SLIDES_ONLY = [
 ]
 # Files of the folders above that no page loads (the non-AMD widget manager and source maps).
 SKIPPED = ("embed.js", "embed.js.map", "embed.js.LICENSE.txt", "libembed-amd.js")
-OWN_ASSETS = ("course.css",)                      # course_lib/assets/ files copied into _static/ as they are
+OWN_ASSETS = ("course.css",)                      # tools/assets/ files copied into _static/ as they are
 
 
 class PublishError(RuntimeError):
     """Something a build needs is missing; the message says what to run."""
-
-
-# ------------------------------------------------------------------------------------------ the course's address
-
-
-def repository_url(pyproject=None):
-    """The course's public repository, from `[project.urls] Repository` in pyproject.toml.
-
-    Falls back on the installed package's metadata (when course_lib is installed from a wheel, as on Colab).
-    """
-    pyproject = Path(pyproject) if pyproject else ROOT / "pyproject.toml"
-    if pyproject.is_file():
-        urls = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("urls", {})
-        if "Repository" in urls:
-            return urls["Repository"].rstrip("/")
-    from importlib.metadata import PackageNotFoundError, metadata
-    try:
-        for entry in metadata("course_lib").get_all("Project-URL") or []:
-            label, _, url = entry.partition(",")
-            if label.strip() == "Repository":
-                return url.strip().rstrip("/")
-    except PackageNotFoundError:
-        pass
-    raise PublishError("no `Repository = \"https://github.com/...\"` under [project.urls] in pyproject.toml")
-
-
-def _github_path(repository):
-    """'https://github.com/someone/course' -> 'someone/course'."""
-    match = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?", repository)
-    if not match:
-        raise PublishError(f"the repository URL {repository!r} is not https://github.com/OWNER/NAME; "
-                           "Colab and Binder links need a GitHub repository")
-    return match.group(1)
-
-
-def colab_url(path, repository=None, branch=BRANCH):
-    """The "Open in Colab" address of a notebook of the repository (`path` relative to its root)."""
-    return (f"https://colab.research.google.com/github/{_github_path(repository or repository_url())}/blob/"
-            f"{branch}/{Path(path).as_posix()}")
-
-
-def binder_url(path, repository=None, branch=BRANCH):
-    """The "Launch Binder" address that opens a notebook in JupyterLab on mybinder.org (built from environment.yml)."""
-    return (f"https://mybinder.org/v2/gh/{_github_path(repository or repository_url())}/{branch}"
-            f"?labpath={urllib.parse.quote(Path(path).as_posix(), safe='')}")
-
-
-README_BEGIN = "<!-- launch-links: written by `python -m course_lib.publish links` from pyproject.toml -->"
-README_END = "<!-- /launch-links -->"
-
-
-def readme_links(repository=None):
-    """The README's Colab and Binder badges (for the welcome notebook), made from the repository URL."""
-    repository = repository or repository_url()
-    first = "notebooks/00_welcome.ipynb"
-    return (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(first, repository)})"
-            f" [![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder_url(first, repository)})")
-
-
-def update_links(solutions_dir=None, notebooks_dir=None, readme=None, repository=None, only=None):
-    """Write the Colab/Binder links everywhere they appear: the launch cells of every solution notebook (or of the
-    paths in `only`; course_lib.authoring.add_launch_cells), the student notebooks generated from them, and the
-    README's badges (between README_BEGIN and README_END). Returns the files that changed. Run it after changing
-    the URL.
-    """
-    from course_lib.authoring import (add_launch_cells, generate_student_notebook, read_notebook,
-                                      solution_notebooks, write_notebook)
-
-    solutions_dir = Path(solutions_dir or ROOT / "solutions")
-    notebooks_dir = Path(notebooks_dir or ROOT / "notebooks")
-    readme = Path(readme or ROOT / "README.md")
-    repository = repository or repository_url()
-    changed = []
-    chosen = {Path(p).resolve() for p in only} if only else None
-    for path in solution_notebooks(solutions_dir):
-        if chosen is not None and path.resolve() not in chosen:
-            continue
-        nb = read_notebook(path)
-        if add_launch_cells(nb, path.name, repository) and write_notebook(nb, path):
-            changed.append(path)
-        student = notebooks_dir / path.name       # as `make notebooks` writes it, for this notebook only
-        if write_notebook(generate_student_notebook(nb, path=path), student):
-            changed.append(student)
-    text = readme.read_text(encoding="utf-8")
-    if README_BEGIN not in text or README_END not in text:
-        raise PublishError(f"{readme} has no {README_BEGIN!r} ... {README_END!r} block for the badges")
-    head, rest = text.split(README_BEGIN, 1)
-    _, tail = rest.split(README_END, 1)
-    new = f"{head}{README_BEGIN}\n{readme_links(repository)}\n{README_END}{tail}"
-    if new != text:
-        readme.write_text(new, encoding="utf-8")
-        changed.append(readme)
-    return changed
 
 
 # ------------------------------------------------------------------------------------------ local copies of the scripts
@@ -238,7 +139,7 @@ class Converter:
     """Turns notebooks into HTML decks (`kind="slides"`) or site pages (`kind="page"`), for pages that find the
     _static folder at the relative URL `static`. One nbconvert exporter, made once and reused.
 
-    >>> from course_lib.authoring import read_notebook
+    >>> from tools.notebooks import read_notebook
     >>> html = Converter("page", "../_static").convert(read_notebook("solutions/00_welcome.ipynb"))  # doctest: +SKIP
     """
 
@@ -273,8 +174,6 @@ class NotebookInfo:
 
 def notebook_info(path, nb=None):
     """The number, title and time line of a notebook (`# 02 · Forward propagation`, `**Time:** about ...`)."""
-    from course_lib.authoring import read_notebook
-
     nb = nb or read_notebook(path)
     first = next((cell.source for cell in nb.cells if cell.cell_type == "markdown"), "")
     heading = next((line[2:].strip() for line in first.splitlines() if line.startswith("# ")), Path(path).stem)
@@ -342,8 +241,6 @@ def build_slides(notebooks=None, out_dir="build/slides"):
     `notebooks` defaults to every solution notebook (stored executed, so the decks show figures and widgets).
     Cells whose slide type is "skip" are left out, "notes" become the speaker notes (press S in the deck).
     """
-    from course_lib.authoring import read_notebook, solution_notebooks
-
     out_dir = Path(out_dir)
     paths = [Path(p) for p in notebooks] if notebooks else solution_notebooks(ROOT / "solutions")
     if not paths:
@@ -373,8 +270,6 @@ def build_site(solutions_dir=None, notebooks_dir=None, out_dir="build/site"):
 
     Returns the pages written (index first).
     """
-    from course_lib.authoring import read_notebook, solution_notebooks
-
     out_dir = Path(out_dir)
     solutions = solution_notebooks(solutions_dir or ROOT / "solutions")
     notebooks_dir = Path(notebooks_dir or ROOT / "notebooks")
@@ -398,10 +293,11 @@ def build_site(solutions_dir=None, notebooks_dir=None, out_dir="build/site"):
             shutil.copy2(student, out_dir / "notebooks" / student.name)
             pages.append(student_page)
             launch = f"notebooks/{student.name}"
-            cells.append(" · ".join([_link(f"notebooks/{student_page.name}", "read"),
-                                     _link(f"notebooks/{student.name}", "download .ipynb"),
-                                     _link(colab_url(launch, repository), "Open in Colab"),
-                                     _link(binder_url(launch, repository), "Launch Binder")]))
+            links = [_link(f"notebooks/{student_page.name}", "read"), _link(f"notebooks/{student.name}", "download .ipynb")]
+            if not is_placeholder(repository):        # no launch links while the repository URL is the placeholder
+                links += [_link(colab_url(launch, repository), "Open in Colab"),
+                          _link(binder_url(launch, repository), "Launch Binder")]
+            cells.append(" · ".join(links))
         else:
             cells.append("")
         rows.append(cells)
@@ -423,24 +319,16 @@ def _size(folder):
 
 def main(argv=None):
     """The command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m course_lib.publish", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.publish", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     slides = commands.add_parser("slides", help="one reveal.js deck per notebook, offline")
     slides.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: every solutions/NN_*.ipynb")
     slides.add_argument("--out", default="build/slides", help="output folder (default %(default)s)")
     site = commands.add_parser("site", help="the course as static HTML pages, offline")
     site.add_argument("--out", default="build/site", help="output folder (default %(default)s)")
-    links = commands.add_parser("links", help="write the Colab/Binder links (notebooks, README) from pyproject.toml")
-    links.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: every solutions/NN_*.ipynb")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        if args.command == "links":
-            changed = update_links(only=args.notebooks or None)
-            for path in changed:
-                print(f"wrote {path}")
-            print(f"links to {repository_url()}: {len(changed)} file(s) changed")
-            return 0
         if args.command == "slides":
             written = build_slides(args.notebooks, args.out)
         else:

@@ -18,15 +18,12 @@ notebook top to bottom, so it is an error, with one exception that keeps the not
 assignments (`n_params = 71`) becomes `n_params = ...  # YOUR ANSWER HERE`, which the checker reports as "not
 attempted". In markdown cells a region (written answers) becomes "_Your answer here._".
 
-From the shell (the Makefile's `notebooks`, `check-notebooks`, `execute-solutions`, `course-time`):
+From the shell (the Makefile's `notebooks` and `check-notebooks`), in the repository root:
 
-    python -m course_lib.authoring generate            # solutions/ -> notebooks/
-    python -m course_lib.authoring check               # fails if notebooks/ is not what generate would write
-    python -m course_lib.authoring execute [NB ...]    # run the solutions and store outputs + widget state
-    python -m course_lib.authoring time [DIR ...]      # run every notebook top to bottom, print a time table
+    python -m tools.stubs generate            # solutions/ -> notebooks/
+    python -m tools.stubs check               # fails if notebooks/ is not what generate would write
 
-The Colab/Binder links and the Colab setup cell after each title are written by `add_launch_cells` (run through
-`python -m course_lib.publish links`, which takes the URL from pyproject.toml).
+Running the solutions is tools.execute's job, the Colab/Binder cells after each title are tools.links'.
 
 From Python:
 
@@ -43,15 +40,14 @@ import argparse
 import ast
 import copy
 import difflib
-import hashlib
-import os
 import sys
 import textwrap
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
+# The notebook file helpers are re-exported here for callers that only need the student versions.
+from tools.notebooks import (NOTEBOOK_PATTERN, NOTEBOOKS_DIR, SOLUTIONS_DIR, notebook_text, read_notebook,
+                             solution_notebooks, write_notebook)
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -59,12 +55,6 @@ CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 VALUE_STUB = "{name} = ...  # YOUR ANSWER HERE"
 MARKDOWN_STUB = "_Your answer here._"
 
-SOLUTIONS_DIR = "solutions"
-NOTEBOOKS_DIR = "notebooks"
-NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"  # 00_welcome.ipynb, 01_ai_ml_dl.ipynb, ...
-
-SLOW_NOTEBOOK_SECONDS = 30  # the course standard: every notebook runs top to bottom in under 30 s on 2 CPU cores
-DEFAULT_CELL_TIMEOUT = 120  # seconds; a cell that runs longer is stuck (e.g. a deadlock), not slow
 
 # Cell metadata that describes one run, not the notebook: left out of the student version.
 RUN_METADATA_KEYS = ("execution", "ExecuteTime")
@@ -278,38 +268,6 @@ def generate_student_notebook(nb, path=None):
     return student
 
 
-def read_notebook(path):
-    """Read a notebook without nbformat inventing random ids for cells that have none (keeps generate exact)."""
-    path = Path(path)
-    nb = nbformat.v4.nbjson.reads(path.read_text(encoding="utf-8"))  # the JSON as is, source lines joined
-    if nb.nbformat == 4 and nb.nbformat_minor >= 5:
-        for index, cell in enumerate(nb.cells):
-            if "id" not in cell:
-                cell.id = hashlib.sha1(f"{path.name}:{index}".encode()).hexdigest()[:8]
-    return nb
-
-
-def notebook_text(nb):
-    """The notebook as the exact text written to disk: nbformat's stable JSON (sorted keys, indent 1) + newline."""
-    text = nbformat.writes(nb, version=4)
-    return text if text.endswith("\n") else text + "\n"
-
-
-def write_notebook(nb, path):
-    """Write `notebook_text(nb)` as UTF-8 with \\n line ends; returns True if the file changed."""
-    path, text = Path(path), notebook_text(nb)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as file:
-        file.write(text)
-    return True
-
-
-def solution_notebooks(solutions_dir=SOLUTIONS_DIR):
-    """The course's solution notebooks, `solutions/NN_*.ipynb`, in order."""
-    return sorted(Path(solutions_dir).glob(NOTEBOOK_PATTERN))
-
 
 def expected_student_text(solution_path):
     """The text `generate` writes for one solution notebook."""
@@ -349,7 +307,7 @@ def out_of_sync(solutions_dir=SOLUTIONS_DIR, notebooks_dir=NOTEBOOKS_DIR, max_di
             problems.append(f"{error}")
             continue
         if not target.exists():
-            problems.append(f"{target} is missing: run `make notebooks` (python -m course_lib.authoring generate)")
+            problems.append(f"{target} is missing: run `make notebooks` (python -m tools.stubs generate)")
             continue
         actual = target.read_text(encoding="utf-8")
         if actual != expected:
@@ -370,227 +328,18 @@ def out_of_sync(solutions_dir=SOLUTIONS_DIR, notebooks_dir=NOTEBOOKS_DIR, max_di
     return problems
 
 
-# ------------------------------------------------------------------------------------------ Colab and Binder cells
-
-LINKS_CELL_ID = "launch-links"     # markdown: "Open in Colab" / "Launch Binder" for this notebook
-COLAB_CELL_ID = "colab-setup"      # code: installs the course, on Colab only
-COLAB_TAG = "colab-setup"
-COLAB_SETUP = """\
-# Setup. On Google Colab: install the course library (about a minute) and turn on Colab's widget support.
-# With COURSE_PRESENTATION=1 set: presentation mode for a projector. Anywhere else: nothing, and no output.
-import os
-import sys
-
-if "google.colab" in sys.modules:
-    import subprocess
-
-    course = "{package}"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", course], check=True)
-    from google.colab import output
-
-    output.enable_custom_widget_manager()
-if os.environ.get("COURSE_PRESENTATION"):
-    import course_lib.presentation  # switches presentation mode on (docs/instructor_guide.md)"""
-
-
-def launch_cells(name, repository=None):
-    """The two cells that follow a notebook's title: links to open the notebook `name` (e.g. "00_welcome.ipynb")
-    on Colab and Binder, and the Colab-only setup cell. Both are skipped in slides (slide type "skip").
-
-    The links open the student version, notebooks/`name`; the addresses are made from `[project.urls]
-    Repository` in pyproject.toml (course_lib.publish.repository_url) unless `repository` is given.
-
-    >>> links, setup = launch_cells("00_welcome.ipynb", "https://github.com/someone/course")
-    >>> print(links.source.split(" · ")[0])
-    [Open in Colab](https://colab.research.google.com/github/someone/course/blob/main/notebooks/00_welcome.ipynb)
-    >>> "google.colab" in setup.source, setup.metadata["tags"]
-    (True, ['colab-setup'])
-    """
-    from course_lib.publish import binder_url, colab_url, repository_url
-
-    repository = repository or repository_url()
-    student = f"{NOTEBOOKS_DIR}/{name}"
-    links = nbformat.v4.new_markdown_cell(
-        f"[Open in Colab]({colab_url(student, repository)}) · [Launch Binder]({binder_url(student, repository)})"
-        " · (the student version of this notebook; on your own computer, see the README)",
-        metadata={"slideshow": {"slide_type": "skip"}})
-    setup = nbformat.v4.new_code_cell(COLAB_SETUP.format(package=f"git+{repository}"),
-                                      metadata={"slideshow": {"slide_type": "skip"}, "tags": [COLAB_TAG]})
-    links.id, setup.id = LINKS_CELL_ID, COLAB_CELL_ID
-    return links, setup
-
-
-def add_launch_cells(nb, name, repository=None):
-    """Put (or update) the launch cells of `launch_cells` right after the title cell of `nb`; returns True if
-    `nb` changed. Idempotent: running it again changes nothing.
-
-    In a stored, executed solution the setup cell gets execution count 1 and every later count (and those of
-    execute_result outputs) shifts by one, exactly as a fresh run would number them: outside Colab the cell
-    prints nothing, so nothing else in the stored outputs changes.
-    """
-    links, setup = launch_cells(name, repository)
-    before = notebook_text(nb)
-    cells = [cell for cell in nb.cells if cell.get("id") not in (LINKS_CELL_ID, COLAB_CELL_ID)]
-    executed = any(cell.cell_type == "code" and cell.execution_count is not None for cell in cells)
-    if executed:
-        setup.execution_count = 1
-        counted = [cell for cell in cells if cell.cell_type == "code" and cell.execution_count is not None]
-        shift = 2 - min(cell.execution_count for cell in counted)   # the first code cell after the setup cell gets 2
-        for cell in counted:
-            cell.execution_count += shift
-            for output in cell.outputs:
-                if output.get("execution_count") is not None:
-                    output.execution_count += shift
-    nb.cells = cells[:1] + [links, setup] + cells[1:]
-    return notebook_text(nb) != before
-
-
-# ------------------------------------------------------------------------------------------ running notebooks
-
-
-def notebook_environment():
-    """The environment variables a notebook kernel runs with: the current ones plus fixed settings.
-
-    PYTHONHASHSEED=0 makes set and dict-of-str orders repeatable; MPLBACKEND is Jupyter's inline backend, so figures
-    become outputs whatever the calling shell sets (the unit tests use Agg).
-    """
-    env = dict(os.environ)
-    env.update(PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline",
-               PYDEVD_DISABLE_FILE_VALIDATION="1")  # silences the debugger's frozen-modules warning at start-up
-    return env
-
-
-def _kernel_manager_class():
-    """An AsyncKernelManager whose "python3" is always this Python (not another python3 kernelspec on the machine)."""
-    import ipykernel.kernelspec
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class CurrentEnvKernelSpecManager(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name):
-            if kernel_name == "python3":
-                return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
-                                              **ipykernel.kernelspec.get_kernel_dict())
-            return super().get_kernel_spec(kernel_name)
-
-    class CurrentEnvKernelManager(AsyncKernelManager):
-        @default("kernel_spec_manager")
-        def _current_env_kernel_spec_manager(self):
-            return CurrentEnvKernelSpecManager()
-
-    return CurrentEnvKernelManager
-
-
-def run_notebook(nb, cwd, timeout=DEFAULT_CELL_TIMEOUT, store_widget_state=False):
-    """Run every cell of `nb` top to bottom in a fresh python3 kernel (this Python) with `cwd` as working folder.
-
-    Fills `nb` with the outputs in place and returns it. A cell that raises raises nbclient's CellExecutionError
-    (cells tagged `raises-exception` may raise).
-    """
-    from nbclient import NotebookClient
-
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
-                            store_widget_state=store_widget_state, record_timing=False,
-                            kernel_manager_class=_kernel_manager_class())
-    return client.execute(env=notebook_environment())
-
-
-def execute_solution(path, timeout=DEFAULT_CELL_TIMEOUT):
-    """Run a solution notebook in solutions/ and store it with its outputs and widget state; returns the seconds.
-
-    The file is only written when every cell ran; its widget state is what a static HTML export needs to show
-    widgets. Raises nbclient's CellExecutionError (naming the cell) otherwise.
-    """
-    path = Path(path)
-    nb = read_notebook(path)
-    nb.metadata.pop("widgets", None)          # stale widget state from an earlier run
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    start = time.perf_counter()
-    run_notebook(nb, path.parent, timeout=timeout, store_widget_state=True)
-    seconds = time.perf_counter() - start
-    write_notebook(nb, path)
-    return seconds
-
-
-@dataclass
-class NotebookTiming:
-    """One row of `time_notebooks`: the notebook, how long it ran (kernel start included), and the first error."""
-    path: Path
-    seconds: float
-    error: str = ""
-
-    @property
-    def ok(self):
-        return not self.error
-
-    @property
-    def slow(self):
-        return self.seconds > SLOW_NOTEBOOK_SECONDS
-
-
-def time_notebook(path, timeout=DEFAULT_CELL_TIMEOUT):
-    """Run one notebook top to bottom without saving it; returns a NotebookTiming."""
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
-    path = Path(path)
-    nb = read_notebook(path)
-    start = time.perf_counter()
-    try:
-        run_notebook(nb, path.parent, timeout=timeout)
-        error = ""
-    except CellExecutionError as exc:
-        failed = [index for index, cell in enumerate(nb.cells)
-                  if any(output.output_type == "error" for output in cell.get("outputs", []))]
-        error = f"{exc.ename}: {exc.evalue}" + (f" (cell {failed[0]})" if failed else "")
-    except (CellTimeoutError, DeadKernelError) as exc:
-        error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-    return NotebookTiming(path, time.perf_counter() - start, error.strip())
-
-
-def notebooks_in(paths):
-    """The notebooks named by `paths` (files, or folders whose NN_*.ipynb are taken, in order)."""
-    found = []
-    for path in map(Path, paths):
-        found += solution_notebooks(path) if path.is_dir() else [path]
-    return found
-
-
-def format_timings(timings):
-    """The time table `python -m course_lib.authoring time` prints."""
-    width = max([len(str(t.path)) for t in timings] + [len("notebook")])
-    lines = [f"{'notebook':<{width}}  {'seconds':>8}  result", "-" * (width + 26)]
-    for t in timings:
-        flags = ("OK" if t.ok else f"FAILED: {t.error}") + (f"  SLOW (over {SLOW_NOTEBOOK_SECONDS} s)" if t.slow else "")
-        lines.append(f"{str(t.path):<{width}}  {t.seconds:8.1f}  {flags}")
-    lines.append("-" * (width + 26))
-    failed, slow = sum(not t.ok for t in timings), sum(t.slow for t in timings)
-    lines.append(f"{'total':<{width}}  {sum(t.seconds for t in timings):8.1f}  "
-                 f"{len(timings)} notebooks, {failed} failed, {slow} over {SLOW_NOTEBOOK_SECONDS} s")
-    return "\n".join(lines)
-
-
 # ------------------------------------------------------------------------------------------ command line
 
 
 def main(argv=None):
     """The command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m course_lib.authoring", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.stubs", description=__doc__.split("\n")[0])
     parser.add_argument("--solutions", default=SOLUTIONS_DIR, help="folder of solution notebooks (default %(default)s)")
     parser.add_argument("--notebooks", default=NOTEBOOKS_DIR, help="folder of student notebooks (default %(default)s)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("generate", help="write notebooks/ (student versions) from solutions/")
     commands.add_parser("check", help="fail when notebooks/ is not exactly what generate would write")
-    execute = commands.add_parser("execute", help="run solution notebooks and store their outputs in place")
-    execute.add_argument("paths", nargs="*", metavar="NOTEBOOK", help="default: every solutions/NN_*.ipynb")
-    execute.add_argument("--timeout", type=float, default=DEFAULT_CELL_TIMEOUT, help="seconds per cell")
-    timing = commands.add_parser("time", help="run notebooks top to bottom (not saved) and print their times")
-    timing.add_argument("paths", nargs="*", metavar="DIR", help="folders or notebooks (default: solutions notebooks)")
-    timing.add_argument("--timeout", type=float, default=DEFAULT_CELL_TIMEOUT, help="seconds per cell")
     args = parser.parse_args(argv)
-
     try:
         if args.command == "generate":
             changed = generate(args.solutions, args.notebooks)
@@ -601,36 +350,17 @@ def main(argv=None):
             for problem in out_of_sync(args.solutions, args.notebooks):
                 print(f"warning: {problem}", file=sys.stderr)
             return 0
-        if args.command == "check":
-            problems = out_of_sync(args.solutions, args.notebooks)
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            if problems:
-                print(f"{len(problems)} problem(s): notebooks/ is out of sync with solutions/", file=sys.stderr)
-                return 1
-            print(f"notebooks/ matches solutions/ ({len(solution_notebooks(args.solutions))} notebooks)")
-            return 0
-        if args.command == "execute":
-            from nbclient.exceptions import CellExecutionError
-            failed = 0
-            for path in notebooks_in(args.paths or [args.solutions]):
-                try:
-                    print(f"{path}: {execute_solution(path, timeout=args.timeout):.1f} s", flush=True)
-                except CellExecutionError as error:
-                    failed += 1
-                    print(f"{path}: FAILED, not saved\n{error}", file=sys.stderr, flush=True)
-            return 1 if failed else 0
-        if args.command == "time":
-            timings = []
-            for path in notebooks_in(args.paths or [args.solutions, args.notebooks]):
-                timings.append(time_notebook(path, timeout=args.timeout))
-                print(f"  {path}: {timings[-1].seconds:.1f} s {'OK' if timings[-1].ok else 'FAILED'}", flush=True)
-            print(format_timings(timings) if timings else "no notebooks found")
-            return 0 if all(t.ok for t in timings) else 1
+        problems = out_of_sync(args.solutions, args.notebooks)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print(f"{len(problems)} problem(s): notebooks/ is out of sync with solutions/", file=sys.stderr)
+            return 1
+        print(f"notebooks/ matches solutions/ ({len(solution_notebooks(args.solutions))} notebooks)")
+        return 0
     except AuthoringError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":
