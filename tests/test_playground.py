@@ -19,9 +19,10 @@ import pytest
 import course_lib
 from course_lib import datasets, playground as pg
 from course_lib.losses import loss_value
-from course_lib.widgets.bench import RecordingComm
-from course_lib.widgets.playground import (Playground, benchmark_updates_per_second, feature_grids, loss_curves,
-                                           playground_diagram, playground_plane, plane_extent_for)
+from bench.recording_comm import RecordingComm
+from course_lib.widgets.playground import (Playground, feature_grids, loss_curves, playground_diagram,
+                                           playground_plane, plane_extent_for)
+from bench.widget_latency import benchmark_updates_per_second
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -54,7 +55,8 @@ def small(**settings):
     (dict(noise=-0.1), "noise must be at least 0"),
     (dict(train_fraction=0.95), "train_fraction must be at least 0.1 and at most 0.9"),
     (dict(batch_size=0), "batch_size must be at least 1"),
-    (dict(batch_size=500), "batch_size 500 is larger than the 200 training points"),
+    (dict(batch_size=500), "batch_size 500 is larger than the training set: 400 points with train_fraction 0.5 "
+                           "leave at least 200 training points; choose 1 to 200"),
     (dict(regularization="l3"), "Unknown regularization 'l3'"),
     (dict(optimizer="rmsprop"), "Unknown optimizer 'rmsprop'. Valid optimizers are: sgd, momentum, adam"),
 ])
@@ -63,6 +65,23 @@ def test_impossible_settings_are_refused_with_a_clear_message(settings, words):
         pg.PlaygroundConfig(**settings)
     assert words in str(caught.value)
     assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize("dataset, task", [("circles", "classification"), ("xor", "classification"),
+                                           ("spiral", "classification"), ("moons", "classification"),
+                                           ("gaussians", "classification"), ("regression_plane", "regression")])
+def test_the_batch_size_is_checked_without_the_data_and_agrees_with_it(dataset, task):
+    for n_points, train_fraction, data_seed in [(20, 0.1, 0), (21, 0.3, 1), (101, 0.5, 2), (400, 0.7, 0),
+                                                (999, 0.9, 3), (33, 0.5, 4)]:
+        config = pg.PlaygroundConfig(dataset=dataset, task=task, n_points=n_points, train_fraction=train_fraction,
+                                     data_seed=data_seed, batch_size=1)
+        if dataset == "xor":        # class sizes depend on the random points: a bound, never above the real count
+            assert config.n_train - 2 <= config.min_train_points <= config.n_train
+        else:
+            assert config.min_train_points == config.n_train
+        config.replace(batch_size=config.min_train_points)                 # the largest batch it allows
+        with pytest.raises(pg.PlaygroundError, match="larger than the training set"):
+            config.replace(batch_size=config.min_train_points + 1)
 
 
 def test_config_defaults_and_derived_values():
@@ -301,7 +320,7 @@ def saved():
                                                              "needs (2, 4)"),
     (lambda t: edit(t, lambda d: d["params"][0]["W"][0].pop()), "is not a rectangular table"),
     (lambda t: edit(t, lambda d: d["config"].update(optimizer="adam")), "does not fit the optimizer 'adam'"),
-    (lambda t: edit(t, lambda d: d.update(epoch=-1)), "epoch must be a whole number >= 0"),
+    (lambda t: edit(t, lambda d: d.update(epoch=-1)), "epoch must be a whole number from 0 to 2147483647; got -1"),
     (lambda t: edit(t, lambda d: d["history"]["val_loss"].pop()), "lists of the same length"),
 ])
 def test_bad_json_is_refused_with_a_clear_message(saved, make_bad, words):

@@ -19,7 +19,7 @@ from bench.widget_candidates import benchmark_update_latency
 from course_lib.widgets import (PRESENTATION, DecisionBoundary, LinePlot, LossCurve, NetworkDiagram, NeuronHeatmaps,
                                 TrainingReplay, WeightMatrices, activation_explorer, boundary_grid, diagram_layout,
                                 layer_grids, learning_rate_explorer, link_input, link_params, use_style)
-from course_lib.widgets.bench import RecordingComm
+from bench.recording_comm import RecordingComm
 from course_lib.widgets.style import DEFAULT, class_rgba, diverging_rgba, hex_to_rgb, sequential_rgba
 
 WIDGETS_DIR = pathlib.Path(__file__).resolve().parents[1] / "course_lib" / "widgets"
@@ -482,7 +482,8 @@ def test_every_update_reaches_the_kernel_comm(params, xor):
 
 
 def test_front_ends_ship_in_the_package_and_embed_in_the_widget_state(params):
-    for name in ("common.js", "diagram.js", "plane.js", "tiles.js", "lineplot.js", "widgets.css"):
+    for name in ("common.js", "diagram.js", "plane.js", "tiles.js", "lineplot.js", "playground_clock.js",
+                 "widgets.css"):
         text = (WIDGETS_DIR / name).read_text()
         assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
     diagram = NetworkDiagram(params)

@@ -1,38 +1,45 @@
-"""Slides and a static web site from the course notebooks, that work with no network at all.
+"""Slides and the course web site from the course notebooks, that work with no network at all.
 
 From the shell (the Makefile's `slides` and `site`), in the repository root:
 
     python -m tools.publish slides [--out build/slides] [NOTEBOOK ...]   # one reveal.js deck per notebook
-    python -m tools.publish site   [--out build/site]                    # the whole course as HTML pages
+    python -m tools.publish site   [--out build/site]                    # the course web site
 
-Both read the notebooks as stored (the solutions are stored executed), so nothing runs: converting the eleven
-notebooks takes seconds. Each build folder is self-contained: the pages load reveal.js, require.js, MathJax, the
-widget manager and anywidget's front end from its `_static/` folder by relative URLs, never from a CDN, so the
-folder can be copied to a USB stick, opened from disk (file://) or served by any static web server. The widgets
-are drawn from the widget state saved in the solutions (`python -m tools.execute solutions` stores it).
+Both read the notebooks as stored (the solutions are stored executed), so nothing runs. The decks are nbconvert's
+reveal.js export with our templates (tools/assets/); the site is built by Sphinx with MyST-NB and
+sphinx-book-theme (configured in tools/site/conf.py): navigation in syllabus order, page outlines, search,
+previous/next, the guides as pages, the student versions to download. Each build folder is self-contained: the
+pages load reveal.js, require.js, MathJax, the widget manager and anywidget's front end from its `_static/` folder
+by relative URLs, never from a CDN, so the folder can be copied to a USB stick, opened from disk (file://) or
+served by any static web server. The widgets are drawn from the widget state saved in the solutions
+(`python -m tools.execute solutions` stores it).
 
 The scripts come from npm at pinned versions (vendor/package.json and its lock file), installed once with the
 network by `make install` (`npm ci` in vendor/) into vendor/node_modules; $COURSE_VENDOR_DIR points elsewhere.
 
-The site's "Open in Colab" and "Launch Binder" links come from tools.links (pyproject.toml's repository URL).
+The "Open in Colab" and "Launch Binder" links come from tools.links (pyproject.toml's repository URL).
 
->>> Converter("slides").kind
-'slides'
+>>> Converter().static
+'_static'
 """
 import argparse
+import copy
 import html
 import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.links import binder_url, colab_url, is_placeholder, repository_url
-from tools.notebooks import ROOT, read_notebook, solution_notebooks
+from tools.links import (COLAB_TAG, LINKS_CELL_ID, binder_url, colab_url, is_placeholder,
+                         repository_url)
+from tools.notebooks import ROOT, read_notebook, solution_notebooks, write_notebook
 
-ASSETS = Path(__file__).resolve().parent / "assets"  # the page templates and course.css
+ASSETS = Path(__file__).resolve().parent / "assets"  # the decks' templates and course.css
+SITE = Path(__file__).resolve().parent / "site"      # the site's Sphinx configuration, home page, CSS and script
 STATIC = "_static"                                # the folder, inside each build, that holds every script
 VENDOR_ENV = "COURSE_VENDOR_DIR"
 
@@ -67,7 +74,8 @@ SLIDES_ONLY = [
 ]
 # Files of the folders above that no page loads (the non-AMD widget manager and source maps).
 SKIPPED = ("embed.js", "embed.js.map", "embed.js.LICENSE.txt", "libembed-amd.js")
-OWN_ASSETS = ("course.css",)                      # tools/assets/ files copied into _static/ as they are
+# A file every earlier build has, so that a new build may replace the folder: the decks' style sheet, the site's.
+BUILD_MARKS = (f"{STATIC}/course.css", f"{STATIC}/course_site.css")
 
 
 class PublishError(RuntimeError):
@@ -103,28 +111,31 @@ def copy_static(out_dir, extra=()):
             shutil.copytree(src, dst, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*SKIPPED))
         else:
             shutil.copy2(src, dst)
-    for name in OWN_ASSETS:
-        shutil.copy2(ASSETS / name, target / name)
     return target
 
 
-# ------------------------------------------------------------------------------------------ converting one notebook
+# ------------------------------------------------------------------------------------------ the decks
 
 
-def _exporter(kind, static):
-    """An nbconvert exporter ("slides" or "page") whose every script URL points into `static` (a relative URL)."""
-    from nbconvert import HTMLExporter, SlidesExporter
+class Converter:
+    """Turns notebooks into reveal.js decks (nbconvert's slides exporter, our templates) for pages that find the
+    _static folder at the relative URL `static`. One exporter, made once and reused.
 
-    template = {"extra_template_paths": [str(ASSETS)],
-                "template_file": "slides.html.j2" if kind == "slides" else "page.html.j2"}
-    exporter = SlidesExporter(**template) if kind == "slides" else HTMLExporter(template_name="lab", **template)
-    exporter.require_js_url = f"{static}/require.js"
-    exporter.jquery_url = f"{static}/jquery.min.js"
-    exporter.mathjax_url = f"{static}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
-    exporter.widget_renderer_url = f"{static}/html-manager/embed-amd.js"
-    exporter.jupyter_widgets_base_url = f"{static}/"
-    exporter.mermaid_js_url = exporter.mermaid_layout_elk_js_url = ""   # no mermaid (the templates drop it)
-    if kind == "slides":
+    >>> from tools.notebooks import read_notebook
+    >>> html = Converter().convert(read_notebook("solutions/00_welcome.ipynb"))  # doctest: +SKIP
+    """
+
+    def __init__(self, static=STATIC):
+        from nbconvert import SlidesExporter
+
+        self.static = static
+        exporter = SlidesExporter(extra_template_paths=[str(ASSETS)], template_file="slides.html.j2")
+        exporter.require_js_url = f"{static}/require.js"
+        exporter.jquery_url = f"{static}/jquery.min.js"
+        exporter.mathjax_url = f"{static}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+        exporter.widget_renderer_url = f"{static}/html-manager/embed-amd.js"
+        exporter.jupyter_widgets_base_url = f"{static}/"
+        exporter.mermaid_js_url = exporter.mermaid_layout_elk_js_url = ""   # no mermaid (the template drops it)
         exporter.reveal_url_prefix = f"{static}/reveal.js"
         exporter.reveal_theme = "white"      # the other themes import their fonts from Google
         exporter.reveal_scroll = True        # a slide taller than the screen scrolls instead of being cut off
@@ -132,36 +143,17 @@ def _exporter(kind, static):
         # 16:10, wide enough for the course's 120-character code lines at a readable size (course.css); reveal.js
         # scales the whole slide to the screen, so on a 1920-pixel projector everything is 1.5 times larger.
         exporter.reveal_width, exporter.reveal_height = "1280", "800"
-    return exporter
-
-
-class Converter:
-    """Turns notebooks into HTML decks (`kind="slides"`) or site pages (`kind="page"`), for pages that find the
-    _static folder at the relative URL `static`. One nbconvert exporter, made once and reused.
-
-    >>> from tools.notebooks import read_notebook
-    >>> html = Converter("page", "../_static").convert(read_notebook("solutions/00_welcome.ipynb"))  # doctest: +SKIP
-    """
-
-    def __init__(self, kind, static=STATIC, nav=""):
-        if kind not in ("slides", "page"):
-            raise ValueError(f"kind must be 'slides' or 'page', not {kind!r}")
-        self.kind, self.static, self.nav = kind, static, nav
-        self.exporter = _exporter(kind, static)
+        self.exporter = exporter
 
     def convert(self, nb):
-        """The HTML text of one notebook (an nbformat node)."""
-        body, _ = self.exporter.from_notebook_node(nb, resources={"course": {"static": self.static,
-                                                                             "nav": self.nav}})
+        """The HTML text of one notebook's deck (an nbformat node)."""
+        body, _ = self.exporter.from_notebook_node(nb, resources={"course": {"static": self.static}})
         return body
-
-
-# ------------------------------------------------------------------------------------------ what the index shows
 
 
 @dataclass
 class NotebookInfo:
-    """What the index page says about one notebook, read from its first cell."""
+    """What an index says about one notebook, read from its first cell."""
     path: Path
     number: str
     title: str
@@ -214,19 +206,21 @@ def _link(href, text):
     return f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
 
 
-# ------------------------------------------------------------------------------------------ the two builds
+def _check_out_folder(out_dir):
+    """Refuse an `out_dir` that is not empty and is not an earlier build (it has none of BUILD_MARKS), so that a
+    typo in --out cannot delete your files."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()) and not any((out_dir / mark).is_file() for mark in BUILD_MARKS):
+        raise PublishError(f"{out_dir} is not empty and is not an earlier build: choose another --out")
 
 
 def _fresh_folder(out_dir):
-    """Make `out_dir` an empty folder for a new build (so no deck of a renamed notebook lingers). A folder this
-    module built before (it has _static/course.css) is removed first; any other folder that is not empty is an
-    error, so a typo in --out cannot delete your files."""
+    """Make `out_dir` an empty folder for a new build (so no deck of a renamed notebook lingers)."""
     out_dir = Path(out_dir)
-    if out_dir.exists() and any(out_dir.iterdir()):
-        if not (out_dir / STATIC / "course.css").is_file():
-            raise PublishError(f"{out_dir} is not empty and is not an earlier build: choose another --out")
+    _check_out_folder(out_dir)
+    if out_dir.exists():
         shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True)
 
 
 def _write(path, text):
@@ -246,8 +240,9 @@ def build_slides(notebooks=None, out_dir="build/slides"):
     if not paths:
         raise PublishError("no notebooks to convert")
     _fresh_folder(out_dir)
-    copy_static(out_dir, SLIDES_ONLY)
-    converter = Converter("slides")
+    static = copy_static(out_dir, SLIDES_ONLY)
+    shutil.copy2(ASSETS / "course.css", static / "course.css")
+    converter = Converter()
     decks, rows = [], []
     for path in paths:
         nb = read_notebook(path)
@@ -264,50 +259,114 @@ def build_slides(notebooks=None, out_dir="build/slides"):
     return decks
 
 
-def build_site(solutions_dir=None, notebooks_dir=None, out_dir="build/site"):
-    """The course as static HTML: `out_dir/index.html` in syllabus order, `solutions/NN.html` (executed, with
-    figures and widgets), `notebooks/NN.html` (the student versions) and the student .ipynb files to download.
+# ------------------------------------------------------------------------------------------ the site (Sphinx)
 
-    Returns the pages written (index first).
-    """
-    out_dir = Path(out_dir)
-    solutions = solution_notebooks(solutions_dir or ROOT / "solutions")
-    notebooks_dir = Path(notebooks_dir or ROOT / "notebooks")
-    if not solutions:
-        raise PublishError("no solution notebooks to convert")
-    repository = repository_url()
-    _fresh_folder(out_dir)
-    copy_static(out_dir)
-    pages, rows = [], []
-    converter = Converter("page", f"../{STATIC}", nav='<a href="../index.html">← all notebooks</a>')
+GUIDES = ("syllabus.md", "student_guide.md", "instructor_guide.md", "architecture.md")   # docs/, as pages
+TABLE_MARK = "<!-- the notebooks' table: written here by tools.publish -->"             # in tools/site/index.md
+REMOVE = "remove-cell"          # MyST-NB's tag for a cell left out of the page
+
+
+def site_notebook(nb, student_name=None, repository=None):
+    """The notebook as its site page shows it (a copy; `nb` is not changed): the Colab setup cell and the speaker
+    notes tagged `remove-cell`, and the launch-links cell saying where the student version is (`student_name`,
+    at notebooks/ in the site) and, when the repository URL is real, opening it on Colab and Binder."""
+    nb = copy.deepcopy(nb)
+    repository = repository or repository_url()
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        notes = cell.metadata.get("slideshow", {}).get("slide_type") == "notes"
+        if COLAB_TAG in tags or notes:
+            cell.metadata["tags"] = [*tags, REMOVE]
+        elif cell.get("id") == LINKS_CELL_ID:
+            cell.source = _launch_line(student_name, repository)
+    return nb
+
+
+def _launch_line(student_name, repository):
+    """The markdown line at the top of a notebook's page: the student version, and where to run it."""
+    if student_name is None:
+        return "To run this notebook, see the [student guide](student_guide.md)."
+    student = f"notebooks/{student_name}"
+    parts = [f'**The student version** (the exercises left to do): <a href="{student}" download>{student_name}</a>']
+    if not is_placeholder(repository):
+        parts += [f"[Open in Colab]({colab_url(student, repository)})",
+                  f"[Launch Binder]({binder_url(student, repository)})"]
+    return " · ".join(parts) + ". To run it on your own computer, see the [student guide](student_guide.md)."
+
+
+def _notebook_table(infos, students):
+    """The home page's table, in MyST markdown: number, notebook (its page), time, the student version."""
+    rows = ["| # | notebook (solved, with its outputs) | time | student version (exercises to do) |",
+            "|---|---|---|---|"]
+    for info in infos:
+        student = students.get(info.stem)
+        download = f'<a href="notebooks/{student.name}" download>{student.name}</a>' if student else ""
+        rows.append(f"| {info.number} | [{info.title}]({info.stem}.ipynb) | {info.time} | {download} |")
+    return "\n".join(rows)
+
+
+def stage_site(source, solutions, notebooks_dir, docs_dir):
+    """Write the Sphinx source folder `source`: the solutions as the site shows them (`site_notebook`), the
+    student versions in `_extra/notebooks/` (copied into the site as they are), the guides of `docs_dir` and the
+    home page (tools/site/index.md with the notebooks' table)."""
+    source, repository = Path(source), repository_url()
+    (source / "_extra" / "notebooks").mkdir(parents=True)
+    infos, students = [], {}
     for solution in solutions:
         nb = read_notebook(solution)
-        info = notebook_info(solution, nb)
-        page = _write(out_dir / "solutions" / f"{solution.stem}.html", converter.convert(nb))
-        pages.append(page)
-        cells = [html.escape(info.number), _link(f"solutions/{page.name}", info.title), html.escape(info.time)]
-        student = notebooks_dir / solution.name
+        student = Path(notebooks_dir) / solution.name
         if student.is_file():
-            student_page = _write(out_dir / "notebooks" / f"{student.stem}.html",
-                                  converter.convert(read_notebook(student)))
-            shutil.copy2(student, out_dir / "notebooks" / student.name)
-            pages.append(student_page)
-            launch = f"notebooks/{student.name}"
-            links = [_link(f"notebooks/{student_page.name}", "read"), _link(f"notebooks/{student.name}", "download .ipynb")]
-            if not is_placeholder(repository):        # no launch links while the repository URL is the placeholder
-                links += [_link(colab_url(launch, repository), "Open in Colab"),
-                          _link(binder_url(launch, repository), "Launch Binder")]
-            cells.append(" · ".join(links))
-        else:
-            cells.append("")
-        rows.append(cells)
-    index = _write(out_dir / "index.html", _index_page(
-        "Deep learning, from the neuron up",
-        "<p>The course in syllabus order. Each notebook is shown solved and run, with its figures and widgets "
-        "(drawn from the saved state: they show, but do not compute; run the notebook in JupyterLab for that). "
-        "The student version has the exercises left to do: download it, or open it on Colab or Binder.</p>",
-        ["#", "notebook (solved, with outputs)", "time", "student version (exercises to do)"], rows, STATIC))
-    return [index] + pages
+            students[solution.stem] = student
+            shutil.copy2(student, source / "_extra" / "notebooks" / student.name)
+        write_notebook(site_notebook(nb, student.name if student.is_file() else None, repository),
+                       source / solution.name)
+        infos.append(notebook_info(solution, nb))
+    for guide in GUIDES:
+        shutil.copy2(Path(docs_dir) / guide, source / guide)
+    home = (SITE / "index.md").read_text(encoding="utf-8")
+    _write(source / "index.md", home.replace(TABLE_MARK, _notebook_table(infos, students)))
+
+
+def build_site(solutions_dir=None, notebooks_dir=None, out_dir="build/site", docs_dir=None, quiet=True):
+    """The course web site, built by Sphinx (tools/site/conf.py) into `out_dir`: `index.html`, one page per
+    solution notebook (`NN_name.html`, executed, with figures and widgets), the guides of docs/, and the student
+    notebooks to download (`notebooks/NN_name.ipynb`). Returns the HTML pages written (index first).
+
+    Sphinx works in a temporary folder beside `out_dir` (the staged sources, its caches and the HTML), which
+    replaces `out_dir` at the end: a failed build leaves the previous site as it was.
+    """
+    try:
+        from sphinx.application import Sphinx
+        from sphinx.errors import SphinxError
+        from sphinx.util.docutils import docutils_namespace, patch_docutils
+    except ImportError as error:
+        raise PublishError(f"{error.name} is not installed: the site needs Sphinx, MyST-NB and sphinx-book-theme, "
+                           "pyproject's group `site` (`pip install -r requirements/lock.txt`, or `make install`)")
+    out_dir = Path(out_dir)
+    solutions = solution_notebooks(solutions_dir or ROOT / "solutions")
+    if not solutions:
+        raise PublishError("no solution notebooks to convert")
+    _check_out_folder(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}-", dir=out_dir.parent) as work:
+        work = Path(work)
+        stage_site(work / "source", solutions, notebooks_dir or ROOT / "notebooks", docs_dir or ROOT / "docs")
+        html_dir = work / "html"
+        copy_static(html_dir)
+        try:
+            with patch_docutils(SITE), docutils_namespace():
+                app = Sphinx(work / "source", SITE, html_dir, work / "doctrees", "html", freshenv=True,
+                             status=None if quiet else sys.stdout, warning=sys.stderr)
+                app.build()
+        except SphinxError as error:
+            raise PublishError(f"Sphinx could not build the site: {error}") from error
+        if app.statuscode:
+            raise PublishError(f"Sphinx failed (status {app.statuscode}): see the messages above")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        html_dir.rename(out_dir)
+    pages = [out_dir / f"{path.stem}.html" for path in solutions]
+    return [out_dir / "index.html"] + pages + [out_dir / f"{Path(guide).stem}.html" for guide in GUIDES]
 
 
 # ------------------------------------------------------------------------------------------ command line
@@ -324,7 +383,7 @@ def main(argv=None):
     slides = commands.add_parser("slides", help="one reveal.js deck per notebook, offline")
     slides.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: every solutions/NN_*.ipynb")
     slides.add_argument("--out", default="build/slides", help="output folder (default %(default)s)")
-    site = commands.add_parser("site", help="the course as static HTML pages, offline")
+    site = commands.add_parser("site", help="the course web site (Sphinx), offline")
     site.add_argument("--out", default="build/site", help="output folder (default %(default)s)")
     args = parser.parse_args(argv)
     start = time.perf_counter()

@@ -9,6 +9,48 @@ function planeBox(scene) {
            height: scene.height - PLANE_MARGIN.top - PLANE_MARGIN.bottom };
 }
 
+// The points, painted once into a layer of their own and reused while they stay the same array (the Playground
+// sends them apart, only when they change; its picture changes at every update while playing).
+function drawPoints(canvas, ctx, scene, px, py) {
+  const style = scene.style;
+  const ratio = window.devicePixelRatio || 1;
+  const key = JSON.stringify([scene.width, scene.height, scene.extent, style.point_radius, style.background,
+                              style.line_scale, ratio]);
+  const cached = canvas._pointsLayer;
+  if (!cached || cached.points !== scene.points || cached.key !== key) {
+    const layer = document.createElement("canvas");
+    layer.width = canvas.width;
+    layer.height = canvas.height;
+    const layerCtx = layer.getContext("2d");
+    layerCtx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    paintPoints(layerCtx, scene, px, py);
+    canvas._pointsLayer = { points: scene.points, key: key, layer: layer };
+  }
+  ctx.drawImage(canvas._pointsLayer.layer, 0, 0, scene.width, scene.height);
+}
+
+function paintPoints(ctx, scene, px, py) {
+  const style = scene.style;
+  const radius = style.point_radius;
+  for (const group of scene.points || []) {
+    const xy = floatsOf(group.xy);
+    const colors = bytesOf(group.colors);
+    const n = Math.floor(xy.length / 2);
+    for (let k = 0; k < n; k++) {
+      const color = `rgb(${colors[4 * k]}, ${colors[4 * k + 1]}, ${colors[4 * k + 2]})`;
+      ctx.beginPath();
+      ctx.arc(px(xy[2 * k]), py(xy[2 * k + 1]), radius, 0, 2 * Math.PI);
+      if (group.shape === "ring") {
+        ctx.fillStyle = style.background; ctx.fill();
+        ctx.lineWidth = 2 * style.line_scale; ctx.strokeStyle = color; ctx.stroke();
+      } else {
+        ctx.fillStyle = color; ctx.fill();
+        ctx.lineWidth = 1; ctx.strokeStyle = style.background; ctx.stroke();
+      }
+    }
+  }
+}
+
 function drawPlane(canvas, scene) {
   const style = scene.style;
   const ctx = setCanvasSize(canvas, scene.width, scene.height);
@@ -31,24 +73,7 @@ function drawPlane(canvas, scene) {
     ctx.restore();
   }
 
-  const radius = style.point_radius;
-  for (const group of scene.points || []) {
-    const xy = floatsOf(group.xy);
-    const colors = bytesOf(group.colors);
-    const n = Math.floor(xy.length / 2);
-    for (let k = 0; k < n; k++) {
-      const color = `rgb(${colors[4 * k]}, ${colors[4 * k + 1]}, ${colors[4 * k + 2]})`;
-      ctx.beginPath();
-      ctx.arc(px(xy[2 * k]), py(xy[2 * k + 1]), radius, 0, 2 * Math.PI);
-      if (group.shape === "ring") {
-        ctx.fillStyle = style.background; ctx.fill();
-        ctx.lineWidth = 2 * style.line_scale; ctx.strokeStyle = color; ctx.stroke();
-      } else {
-        ctx.fillStyle = color; ctx.fill();
-        ctx.lineWidth = 1; ctx.strokeStyle = style.background; ctx.stroke();
-      }
-    }
-  }
+  drawPoints(canvas, ctx, scene, px, py);
 
   if (scene.path && scene.path.length) {
     ctx.save();
@@ -138,8 +163,12 @@ export default {
       model.save_changes();
     });
     const redraw = () => {
-      const scene = model.get("scene");
+      let scene = model.get("scene");
       if (!scene.extent) return;
+      // A widget may send its points apart, in `point_groups`, only when they change (the Playground does: its
+      // points stay while the picture changes at every update).
+      const groups = model.get("point_groups");
+      if (groups && !scene.points) scene = { ...scene, points: groups };
       applyStyle(root, scene.style);
       title.textContent = scene.title || "";
       title.style.display = scene.title ? "block" : "none";
@@ -150,7 +179,8 @@ export default {
       updateControls();
     };
     model.on("change:scene", redraw);
+    model.on("change:point_groups", redraw);
     redraw();
-    return () => model.off("change:scene", redraw);
+    return () => { model.off("change:scene", redraw); model.off("change:point_groups", redraw); };
   },
 };

@@ -29,148 +29,24 @@ plane.js, lineplot.js).
 """
 import dataclasses
 import html
-import statistics
 import time
 
 import anywidget
 import ipywidgets
-import numpy as np
 import traitlets
 
 from course_lib import playground as engine
-from course_lib.playground import (CONTROLS, DATASETS, FEATURE_LABELS, FEATURES, LEARNING_RATES, MAX_HIDDEN_LAYERS,
-                                   MAX_NEURONS, PLAYGROUND_ACTIVATIONS, REGULARIZATION_RATES, PlaygroundConfig,
-                                   PlaygroundError, make_features)
-from course_lib.network import forward
-from course_lib.optimizers import OPTIMIZERS
-from course_lib.widgets._base import CourseWidget, all_finite, fmt, front_end, max_abs_weight
-from course_lib.widgets.boundary import grid_rgba, point_colors
+from course_lib.playground import (CONTROLS, FEATURE_LABELS, FEATURES, MAX_HIDDEN_LAYERS, MAX_NEURONS,
+                                   PLAYGROUND_ACTIVATIONS, PlaygroundConfig, PlaygroundError)
+from course_lib.widgets._base import HERE, CourseWidget, encode, fmt, front_end, max_abs_weight
 from course_lib.widgets.curves import LinePlot
-from course_lib.widgets.diagram import NetworkDiagram, default_size, diagram_layout
-from course_lib.widgets.planes import check_extent, plane_points
-from course_lib.widgets.style import diverging_rgba, get_style
-
-DATASET_LABELS = {"circles": "Circle", "xor": "XOR", "gaussians": "Gaussian", "spiral": "Spiral", "moons": "Moons",
-                  "regression_plane": "Plane", "regression_gaussians": "Two bumps"}
-EPOCHS_PER_UPDATE = (1, 2, 5, 10, 20)
-MIN_HALF_EXTENT = 3.6          # the plane shown is at least [-3.6, 3.6]² (the data sets fill about [-3, 3]²)
-DIAGRAM_MAX_WIDTH = 540
-CURVE_POINTS = 400             # the loss curve draws at most this many points (evenly spaced epochs)
-
-
-# --------------------------------------------------------------------------------- what is drawn (pure)
-
-
-def plane_extent_for(data):
-    """A square (x1_min, x1_max, x2_min, x2_max) around 0 that holds every point, at least ±3.6."""
-    points = np.concatenate([data.x_train, data.x_test])
-    half = max(MIN_HALF_EXTENT, 1.05 * float(np.max(np.abs(points[np.all(np.isfinite(points), axis=1)]))))
-    return (-half, half, -half, half)
-
-
-def feature_grids(params, config, extent, resolution=16):
-    """Every node's value over the plane, for a network whose inputs are features of (x1, x2): a list with one
-    (resolution, resolution, n_nodes) array per layer, the features first, then each layer (the output as a
-    logit). Row 0 is the bottom of the plane (smallest x2), as in `course_lib.widgets.planes.layer_grids`."""
-    points, _, _ = plane_points(check_extent(extent), resolution)
-    inputs = make_features(points.astype(np.float32), config.features)
-    _, layers = forward(params, inputs, activation=config.activations, return_hidden=True)
-    shape = (resolution, resolution)
-    return [np.asarray(inputs).reshape(*shape, -1)] + [np.asarray(layer["a"]).reshape(*shape, -1) for layer in layers]
-
-
-def feature_tiles(params, config, extent, resolution=16, style=None):
-    """The diagram's tiles: one RGBA image per node (features, hidden neurons, output), top row first, coloured
-    on one diverging scale per layer (blue positive, orange negative). Shape (n_nodes, resolution, resolution, 4)."""
-    style = get_style(style)
-    tiles = []
-    for grid in feature_grids(params, config, extent, resolution):
-        finite = np.isfinite(grid)
-        vmax = float(np.max(np.abs(grid[finite]))) if finite.any() else 1.0
-        for k in range(grid.shape[-1]):
-            tiles.append(diverging_rgba(grid[::-1, :, k], vmax, style))
-    return np.stack(tiles)
-
-
-def playground_diagram(state, extent, resolution=16, style=None, weight_scale=None, selected=None):
-    """What the Playground's diagram draws: `diagram_layout` of the network, with a tile per node over the plane.
-
-    The network's inputs are features of (x1, x2), not the plane itself, so the tiles are computed here (through
-    the features) and put in the layout's "tiles"; each node's "tile" is its index there."""
-    style = get_style(style)
-    config = state.config
-    params = state.numpy_params()
-    # Lay the nodes out as big as the tiles: a node of radius tile_size / 2.
-    layout_style = style.replace(node_radius=style.tile_size / 2)
-    width, height = default_size(config.layer_sizes, layout_style, tiles=True)
-    scene = diagram_layout(params, list(config.activations), "linear", style=layout_style,
-                           weight_scale=weight_scale, show_weights=False, selected=selected,
-                           feature_names=[FEATURE_LABELS[name] for name in config.features], output_names=["ŷ"],
-                           width=min(width, DIAGRAM_MAX_WIDTH), height=height)
-    with np.errstate(over="ignore", invalid="ignore"):
-        scene["tiles"] = feature_tiles(params, config, extent, resolution, style)
-    for index, node in enumerate(scene["nodes"]):
-        node["tile"] = index
-    scene["tile_shape"] = [resolution, resolution]
-    return scene
-
-
-def playground_plane(state, extent, resolution=64, discretize=False, show_test=True, style=None, width=330,
-                     height=330):
-    """What the Playground's plane draws: the network's output over the plane (P(class 1), or the value for
-    regression), the training points (dots) and the test points (rings), and the losses as a caption.
-
-    Same keys as `course_lib.widgets.boundary_scene`, so plane.js paints it."""
-    style = get_style(style)
-    config, data = state.config, state.data
-    points, _, _ = plane_points(check_extent(extent), resolution)
-    with np.errstate(over="ignore", invalid="ignore"):
-        outputs = engine.predict_plane(state.params, config, points).astype(np.float64)
-        if config.task == "classification":
-            kind, values = "probability", 1.0 / (1.0 + np.exp(-outputs))
-        else:
-            kind, values = "value", outputs
-    values = values.reshape(resolution, resolution)
-    target_vmax = None
-    if config.task == "regression":
-        targets = np.concatenate([data.y_train[:, 0], data.y_test[:, 0]])
-        target_vmax = max(float(np.max(np.abs(targets))), 1e-9)
-    image = grid_rgba({"kind": kind, "values": values, "classes": None}, discretize, 2, style, vmax=target_vmax)
-    groups = [("train", data.x_train, data.y_train, "dot")]
-    if show_test:
-        groups.append(("test", data.x_test, data.y_test, "ring"))
-    drawn_points = [{"name": name, "xy": x.astype(np.float32),
-                     "colors": point_colors(y, config.task, data.n_classes, style, target_vmax or 1.0), "shape": shape}
-                    for name, x, y, shape in groups]
-    losses = state.losses()
-    caption = "dots: training points · rings: test points" if show_test else "dots: training points"
-    warning = state.diverged
-    if not warning and (not all_finite(state.numpy_params()) or not np.isfinite(values).all()):
-        warning = ("The network's output is NaN or infinite here (painted grey): the weights are too large. "
-                   "Press reset and try a smaller learning rate.")
-    return {"kind": kind, "values": values, "classes": None, "image": image, "image_shape": list(image.shape[:2]),
-            "extent": list(extent), "points": drawn_points, "discretize": bool(discretize), "task": config.task,
-            "n_classes": data.n_classes, "train_score": losses["train_loss"], "test_score": losses["val_loss"],
-            "caption": caption, "axis_labels": ["x₁", "x₂"], "title": "", "width": int(width),
-            "height": int(height), "marker": None, "path": None, "warning": warning,
-            "toggles": [{"trait": "discretize", "label": "discretize output", "value": bool(discretize)},
-                        {"trait": "show_test", "label": "show test data", "value": bool(show_test)}],
-            "clickable": False}
-
-
-def loss_curves(history, max_points=CURVE_POINTS):
-    """The training and test loss per epoch as LinePlot series (at most `max_points` evenly spaced epochs)."""
-    epochs = np.asarray(history.get("epoch", []), dtype=np.float64)
-    keep = np.arange(len(epochs))
-    if len(keep) > max_points:
-        keep = np.unique(np.linspace(0, len(epochs) - 1, max_points).round().astype(int))
-    return [{"x": epochs[keep], "y": np.asarray(history["train_loss"], np.float64)[keep], "label": "training loss",
-             "dash": False},
-            {"x": epochs[keep], "y": np.asarray(history["val_loss"], np.float64)[keep], "label": "test loss",
-             "dash": True}]
-
-
-# ------------------------------------------------------------------------------------------------ the views
+from course_lib.widgets.diagram import NetworkDiagram
+from course_lib.widgets.planes import check_extent
+from course_lib.widgets.playground_controls import (CONTROL_TABLE, EPOCHS_PER_UPDATE, SECTION, Control,
+                                                    layout)
+from course_lib.widgets.playground_scenes import (feature_grids, feature_tiles, loss_curves, plane_extent_for,
+                                                  playground_diagram, playground_plane, rounded, same_picture)
+from course_lib.widgets.style import get_style
 
 
 class PlaygroundDiagram(NetworkDiagram):
@@ -192,7 +68,11 @@ class PlaygroundDiagram(NetworkDiagram):
         return self._state
 
     def show_state(self, state, extent=None):
-        """Draw `state` (its weights, features and activations), once."""
+        """Draw `state` (its weights, features and activations), once; nothing is sent when it draws the same."""
+        if self.drawn and same_picture(self._state, state) and (extent is None or
+                                                                 tuple(extent) == tuple(self._extent)):
+            self._state = state
+            return
         architecture_changed = (state.config.features, state.config.layer_sizes) != (
             self._state.config.features, self._state.config.layer_sizes)
         if architecture_changed or state.epoch < self._state.epoch:
@@ -209,6 +89,12 @@ class PlaygroundDiagram(NetworkDiagram):
         finally:
             self._ready = True
         self.redraw()
+
+    def _browser_scene(self, drawn):
+        # Positions to a tenth of a pixel, widths to a hundredth, weights to 6 significant digits: what the browser
+        # can show, in about half the text (the diagram is the largest message of an update).
+        return {**drawn, "nodes": [rounded(node, 1) for node in drawn["nodes"]],
+                "edges": [rounded(edge, 1) for edge in drawn["edges"]]}
 
     def _compute(self):
         if not self._fixed_scale:
@@ -227,6 +113,7 @@ class PlaygroundPlane(CourseWidget):
     discretize = traitlets.Bool(False).tag(sync=True)
     show_test = traitlets.Bool(True).tag(sync=True)
     picked = traitlets.List(allow_none=True, default_value=None).tag(sync=True)
+    point_groups = traitlets.List().tag(sync=True)
 
     def __init__(self, state, extent, resolution=64, style=None, width=330, height=330):
         self._state = state
@@ -238,10 +125,15 @@ class PlaygroundPlane(CourseWidget):
         self.redraw()
 
     def show_state(self, state, extent=None):
+        """Draw `state`; nothing is sent when it draws the same (a new learning rate, say, changes no pixel)."""
+        same_extent = extent is None or tuple(extent) == tuple(self._options["extent"])
+        unchanged = self.drawn and same_extent and same_picture(self._state, state) and (
+            self._state.history == state.history)
         self._state = state
         if extent is not None:
             self._options["extent"] = check_extent(extent)
-        self.redraw()
+        if not unchanged:
+            self.redraw()
 
     @traitlets.observe("discretize", "show_test")
     def _changed(self, change):
@@ -249,83 +141,20 @@ class PlaygroundPlane(CourseWidget):
             self.redraw()
 
     def _browser_scene(self, drawn):
-        return {key: value for key, value in drawn.items() if key not in ("values", "classes")}
+        # The points go apart from the scene, in `point_groups`, which is sent only when they change (new data, or
+        # the test points shown or hidden): while playing, an update sends the picture and the numbers only.
+        self.point_groups = encode(drawn["points"])
+        return {key: value for key, value in drawn.items() if key not in ("values", "classes", "points")}
 
     def _compute(self):
         return playground_plane(self._state, discretize=self.discretize, show_test=self.show_test, style=self.style,
                                 **self._options)
 
 
-_CLOCK_ESM = r"""
-// The Playground's clock. While `running`, it asks the kernel for the next update ("tick", with the number of the
-// frame it wants), at most once every `interval_ms`, and with at most `max_in_flight` frames asked for but not yet
-// arrived: messages through the Jupyter server take tens of milliseconds, so waiting for each frame before asking
-// for the next would cap the rate, while a small window keeps the kernel busy without letting updates pile up.
-// The kernel answers a tick only for the frame after the current one, so several open views never train twice.
-// If asked-for frames never arrive (a lost message), it starts again from the last frame that did.
-export default {
-  render({ model, el }) {
-    const box = document.createElement("div");
-    box.className = "course-playground-clock";
-    box.style.fontVariantNumeric = "tabular-nums";
-    box.style.fontSize = "1.25em";
-    box.style.minWidth = "15em";
-    el.appendChild(box);
-    let timer = null;
-    let lastSent = -Infinity;
-    let lastProgress = performance.now();
-    let requested = model.get("frame");
-    const show = () => {
-      box.textContent = model.get("status");
-      box.dataset.frame = model.get("frame");
-      box.dataset.running = model.get("running");
-    };
-    const later = (ms) => { timer = setTimeout(pump, Math.max(0, ms)); };
-    const pump = () => {
-      timer = null;
-      if (!model.get("running")) return;
-      const frame = model.get("frame");
-      const now = performance.now();
-      if (requested < frame) requested = frame;
-      if (requested - frame >= model.get("max_in_flight")) {
-        if (now - lastProgress < 2000) return later(250);     // wait for a frame to arrive (it calls pump)
-        requested = frame;                                     // lost: ask again from the last frame that came
-      }
-      const wait = model.get("interval_ms") - (now - lastSent);
-      if (wait > 0) return later(wait);
-      requested += 1;
-      lastSent = now;
-      model.send({ type: "tick", frame: requested });
-      later(model.get("interval_ms"));
-    };
-    const restart = () => {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      show();
-      pump();
-    };
-    const onFrame = () => { lastProgress = performance.now(); restart(); };
-    const onRunning = () => { lastProgress = performance.now(); requested = model.get("frame"); restart(); };
-    model.on("change:frame", onFrame);
-    model.on("change:running", onRunning);
-    model.on("change:status", show);
-    show();
-    pump();
-    return () => {
-      if (timer !== null) clearTimeout(timer);
-      model.off("change:frame", onFrame);
-      model.off("change:running", onRunning);
-      model.off("change:status", show);
-    };
-  },
-};
-"""
-
-
 class PlaygroundClock(anywidget.AnyWidget):
-    """Drives play from the browser (see _CLOCK_ESM) and shows the epoch counter."""
+    """Drives play from the browser (playground_clock.js) and shows the epoch counter."""
 
-    _esm = _CLOCK_ESM
+    _esm = (HERE / "playground_clock.js").read_text(encoding="utf-8")
     running = traitlets.Bool(False).tag(sync=True)
     frame = traitlets.Int(0).tag(sync=True)
     interval_ms = traitlets.Int(33).tag(sync=True)
@@ -333,13 +162,8 @@ class PlaygroundClock(anywidget.AnyWidget):
     status = traitlets.Unicode("").tag(sync=True)
 
 
+
 # ------------------------------------------------------------------------------------------------ the Playground
-
-_SECTION = "<div style='font-weight:600;letter-spacing:0.06em;font-size:0.85em;margin:6px 0 2px 0'>{}</div>"
-
-
-def _layout(**kwargs):
-    return ipywidgets.Layout(**kwargs)
 
 
 class Playground(ipywidgets.VBox):
@@ -399,8 +223,8 @@ class Playground(ipywidgets.VBox):
         self.plane = PlaygroundPlane(self._state, self._extent, resolution, self._style)
         self.curve = LinePlot(loss_curves(self._state.history), x_label="epoch", y_label="loss", title="loss",
                               width=330, height=190, x_range=(0, 1), style=self._style)
-        self.losses = ipywidgets.HTML(layout=_layout(min_height="2.6em"))
-        self.message = ipywidgets.HTML(layout=_layout(max_width="1100px"))
+        self.losses = ipywidgets.HTML(layout=layout(min_height="2.6em"))
+        self.message = ipywidgets.HTML(layout=layout(max_width="1100px"))
         self.lesson = ipywidgets.HTML(self._lesson_html(title, text))
         self._build_controls()
         super().__init__(self._arrange())
@@ -537,15 +361,16 @@ class Playground(ipywidgets.VBox):
     def _on_clock_message(self, _widget, content, _buffers):
         if content.get("type") != "tick" or content.get("frame") != self.clock.frame + 1 or not self.clock.running:
             return      # a second view's tick for a frame already made, or a late one after pause
-        try:
-            self.update()
-            now = time.perf_counter()
-            self._tick_times = [t for t in self._tick_times if now - t < 2.0] + [now]
-        except Exception as error:   # noqa: BLE001 - show it and stop, never leave a half-dead loop
-            self.pause()
-            self._show_message(f"{type(error).__name__}: {error}", error=True)
-        self._render_status()
-        self.clock.frame += 1       # sent last: the browser asks for the next update once it has this one
+        with self.clock.hold_sync():    # the epoch counter and the frame number leave in one message, last
+            try:
+                self.update()
+                now = time.perf_counter()
+                self._tick_times = [t for t in self._tick_times if now - t < 2.0] + [now]
+            except Exception as error:   # noqa: BLE001 - show it and stop, never leave a half-dead loop
+                self.pause()
+                self._show_message(f"{type(error).__name__}: {error}", error=True)
+            self._render_status()
+            self.clock.frame += 1       # the browser asks for the next update once it has this one
 
     def updates_per_second(self):
         """How many updates per second play has made over the last two seconds (0 when paused)."""
@@ -568,9 +393,16 @@ class Playground(ipywidgets.VBox):
         except PlaygroundError as error:
             self._show_message(f"Import failed, nothing changed: {error}", error=True)
             raise
+        previous = self._state
         self.pause()
-        self.load_state(state)
-        self._show_message(f"Imported: epoch {state.epoch}, {engine._describe_architecture(state.config)}.")
+        try:
+            self.load_state(state)
+        except Exception as error:   # noqa: BLE001 - a state that loads but cannot be shown: back to where we were
+            self.load_state(previous)
+            message = f"Import failed, nothing changed: the state could not be shown ({type(error).__name__}: {error})"
+            self._show_message(message, error=True)
+            raise PlaygroundError(message) from error
+        self._show_message(f"Imported: epoch {state.epoch}, {engine.describe_architecture(state.config)}.")
         return self
 
     # -- hiding controls -----------------------------------------------------------------------------------
@@ -600,127 +432,91 @@ class Playground(ipywidgets.VBox):
     # -- building the controls -----------------------------------------------------------------------------
 
     def _build_controls(self):
-        config = self._state.config
         self._hidden = set()
-        small = _layout(width="auto")
-        self.play_button = ipywidgets.Button(description="Play", icon="play", button_style="primary",
-                                             tooltip="train continuously", layout=_layout(width="96px"))
-        self.step_button = ipywidgets.Button(description="Step", tooltip="train one epoch", layout=_layout(width="64px"))
-        self.reset_button = ipywidgets.Button(description="Reset", tooltip="the starting weights again, epoch 0",
-                                              layout=_layout(width="64px"))
-        self.play_button.on_click(lambda _: self.pause() if self.playing else self.play())
-        self.step_button.on_click(lambda _: self._guarded(self.step))
-        self.reset_button.on_click(lambda _: self._guarded(self.reset))
+        self._controls = {}                  # control name -> the widgets it shows and hides
+        for control in CONTROL_TABLE:        # the controls of one setting each: made and wired from the table
+            widget = control.make()
+            setattr(self, control.attribute, widget)
+            widget.observe(lambda change, control=control: self._from_control(control, change["new"]), names="value")
+            self._controls[control.name] = [widget]
 
-        def dropdown(description, options, value, width="170px"):
-            return ipywidgets.Dropdown(description=description, options=options, value=value,
-                                       style={"description_width": "initial"}, layout=_layout(width=width))
+        def button(name, description, tooltip, width, action, **options):
+            widget = ipywidgets.Button(description=description, tooltip=tooltip, layout=layout(width=width),
+                                       **options)
+            widget.on_click(lambda _: action())
+            self._controls[name] = [widget]
+            return widget
 
-        self.task_menu = dropdown("Problem", [("Classification", "classification"), ("Regression", "regression")],
-                                  config.task, "200px")
-        self.learning_rate_menu = dropdown("Learning rate", [(f"{lr:g}", lr) for lr in LEARNING_RATES],
-                                           config.learning_rate if config.learning_rate in LEARNING_RATES else 0.03)
-        self.activation_menu = dropdown("Activation", [("(per layer)", "mixed")] + [(a, a) for a in
-                                                                                   PLAYGROUND_ACTIVATIONS], "mixed",
-                                        "190px")
-        self.regularization_menu = dropdown("Regularization", [("None", "none"), ("L1", "l1"), ("L2", "l2")],
-                                            config.regularization, "180px")
-        self.regularization_rate_menu = dropdown("Rate", [(f"{r:g}", r) for r in REGULARIZATION_RATES],
-                                                 0.0, "110px")
-        self.optimizer_menu = dropdown("Optimizer", [(name, name) for name in OPTIMIZERS], config.optimizer, "160px")
-        self.speed_menu = dropdown("Epochs per update", [(str(n), n) for n in EPOCHS_PER_UPDATE],
-                                   self.epochs_per_update, "170px")
+        self.play_button = button("play", "Play", "train continuously", "96px",
+                                  lambda: self.pause() if self.playing else self.play(), icon="play",
+                                  button_style="primary")
+        self.step_button = button("step", "Step", "train one epoch", "64px", lambda: self._guarded(self.step))
+        self.reset_button = button("reset", "Reset", "the starting weights again, epoch 0", "64px",
+                                   lambda: self._guarded(self.reset))
+        self.regenerate_button = button("regenerate", "Regenerate", "new random points", "110px",
+                                        lambda: self._guarded(self.regenerate))
 
-        self.dataset_menu = dropdown("Data", [], None, "200px")
-        self.noise_slider = ipywidgets.FloatSlider(description="Noise", min=0.0, max=0.5, step=0.05,
-                                                   value=min(config.noise, 0.5), continuous_update=False,
-                                                   readout_format=".2f", layout=_layout(width="250px"))
-        self.train_fraction_slider = ipywidgets.FloatSlider(description="Training", min=0.1, max=0.9, step=0.1,
-                                                            value=config.train_fraction, continuous_update=False,
-                                                            readout_format=".0%", layout=_layout(width="250px"))
-        self.batch_size_slider = ipywidgets.IntSlider(description="Batch size", min=1, max=30,
-                                                      value=min(config.batch_size, 30), continuous_update=False,
-                                                      style={"description_width": "initial"},
-                                                      layout=_layout(width="250px"))
-        self.regenerate_button = ipywidgets.Button(description="Regenerate", tooltip="new random points",
-                                                   layout=_layout(width="110px"))
-        self.regenerate_button.on_click(lambda _: self._guarded(self.regenerate))
-
-        # Widgets that are only ever hidden together share one Layout (fewer models to sync and to save).
-        feature_layout, neuron_layout, activation_layout = (_layout(width="76px"), _layout(width="34px"),
-                                                            _layout(width="90px"))
+        # The features: one toggle each. Widgets only ever hidden together share one Layout (fewer models to sync).
+        feature_layout = layout(width="76px")
         self.feature_buttons = {
-            name: ipywidgets.ToggleButton(description=FEATURE_LABELS[name], value=name in config.features,
-                                          tooltip=f"use {name} as an input", layout=feature_layout)
-            for name in FEATURES}
+            name: ipywidgets.ToggleButton(description=FEATURE_LABELS[name], tooltip=f"use {name} as an input",
+                                          layout=feature_layout) for name in FEATURES}
+        for name, toggle in self.feature_buttons.items():
+            toggle.observe(lambda change, name=name: self._toggle_feature(name, change["new"]), names="value")
+        self.features_box = ipywidgets.GridBox(list(self.feature_buttons.values()),
+                                               layout=layout(grid_template_columns="repeat(2, 80px)",
+                                                              grid_gap="4px"))
+        self._features_heading = ipywidgets.HTML(SECTION.format("FEATURES"))
+        self._controls["features"] = [self.features_box, self._features_heading]
 
+        # The hidden layers: + and − layers, then per layer its size (− and +) and its activation.
         self.add_layer_button = ipywidgets.Button(description="+", tooltip="add a hidden layer",
-                                                  layout=_layout(width="34px"))
+                                                  layout=layout(width="34px"))
         self.remove_layer_button = ipywidgets.Button(description="−", tooltip="remove the last hidden layer",
-                                                     layout=_layout(width="34px"))
-        self.layers_label = ipywidgets.HTML()
+                                                     layout=layout(width="34px"))
         self.add_layer_button.on_click(lambda _: self._change_layers(+1))
         self.remove_layer_button.on_click(lambda _: self._change_layers(-1))
+        self.layers_label = ipywidgets.HTML()
+        self.layers_box = ipywidgets.HBox([self.remove_layer_button, self.add_layer_button, self.layers_label],
+                                          layout=layout(align_items="center"))
+        neuron_layout, activation_layout = layout(width="34px"), layout(width="90px")
         self.layer_rows = []
         for k in range(MAX_HIDDEN_LAYERS):
-            minus = ipywidgets.Button(description="−", tooltip=f"one neuron fewer in layer {k + 1}",
-                                      layout=neuron_layout)
-            plus = ipywidgets.Button(description="+", tooltip=f"one neuron more in layer {k + 1}",
-                                     layout=neuron_layout)
-            label = ipywidgets.HTML(layout=_layout(width="130px"))
-            activation = ipywidgets.Dropdown(options=PLAYGROUND_ACTIVATIONS, value="tanh", layout=activation_layout)
-            minus.on_click(lambda _, k=k: self._change_neurons(k, -1))
-            plus.on_click(lambda _, k=k: self._change_neurons(k, +1))
-            activation.observe(lambda change, k=k: self._change_layer_activation(k, change["new"]), names="value")
-            row = ipywidgets.HBox([label, minus, plus, activation], layout=_layout(align_items="center"))
-            self.layer_rows.append({"row": row, "label": label, "minus": minus, "plus": plus,
-                                    "activation": activation})
+            row = {"label": ipywidgets.HTML(layout=layout(width="130px")),
+                   "minus": ipywidgets.Button(description="−", tooltip=f"one neuron fewer in layer {k + 1}",
+                                              layout=neuron_layout),
+                   "plus": ipywidgets.Button(description="+", tooltip=f"one neuron more in layer {k + 1}",
+                                             layout=neuron_layout),
+                   "activation": ipywidgets.Dropdown(options=PLAYGROUND_ACTIVATIONS, value="tanh",
+                                                     layout=activation_layout)}
+            row["minus"].on_click(lambda _, k=k: self._change_neurons(k, -1))
+            row["plus"].on_click(lambda _, k=k: self._change_neurons(k, +1))
+            row["activation"].observe(lambda change, k=k: self._change_layer_activation(k, change["new"]),
+                                      names="value")
+            row["row"] = ipywidgets.HBox([row["label"], row["minus"], row["plus"], row["activation"]],
+                                         layout=layout(align_items="center"))
+            self.layer_rows.append(row)
+        self._layer_rows_box = ipywidgets.VBox([row["row"] for row in self.layer_rows])
+        self._controls["layers"] = [self.layers_box]
+        self._controls["neurons"] = [row[side] for side in ("minus", "plus") for row in self.layer_rows]
+        self._controls["activation"] += [row["activation"] for row in self.layer_rows]
 
+        # Export and import.
         self.json_box = ipywidgets.Textarea(placeholder="Export writes the state here as JSON; paste a state here "
                                                         "and press import.",
-                                            layout=_layout(width="100%", height="90px"))
+                                            layout=layout(width="100%", height="90px"))
         self.export_button = ipywidgets.Button(description="Export", tooltip="write the whole state as JSON below",
-                                               layout=_layout(width="80px"))
+                                               layout=layout(width="80px"))
         self.import_button = ipywidgets.Button(description="Import", tooltip="load the JSON state below",
-                                               layout=_layout(width="80px"))
+                                               layout=layout(width="80px"))
         self.export_button.on_click(lambda _: self._export_to_box())
         self.import_button.on_click(lambda _: self._import_from_box())
-
-        for widget, setting in ((self.task_menu, "task"), (self.learning_rate_menu, "learning_rate"),
-                                (self.regularization_menu, "regularization"),
-                                (self.regularization_rate_menu, "regularization_rate"),
-                                (self.optimizer_menu, "optimizer"), (self.dataset_menu, "dataset"),
-                                (self.noise_slider, "noise"), (self.train_fraction_slider, "train_fraction"),
-                                (self.batch_size_slider, "batch_size")):
-            widget.observe(lambda change, setting=setting: self._from_control(setting, change["new"]), names="value")
-        self.activation_menu.observe(lambda change: self._change_all_activations(change["new"]), names="value")
-        self.speed_menu.observe(lambda change: setattr(self, "epochs_per_update", change["new"]), names="value")
-        for name, button in self.feature_buttons.items():
-            button.observe(lambda change, name=name: self._toggle_feature(name, change["new"]), names="value")
-
-        self.features_box = ipywidgets.GridBox(list(self.feature_buttons.values()),
-                                               layout=_layout(grid_template_columns="repeat(2, 80px)",
-                                                              grid_gap="4px"))
-        self.layers_box = ipywidgets.HBox([self.remove_layer_button, self.add_layer_button, self.layers_label],
-                                          layout=_layout(align_items="center"))
-        self.export_box = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("EXPORT / IMPORT")),
+        self.export_box = ipywidgets.VBox([ipywidgets.HTML(SECTION.format("EXPORT / IMPORT")),
                                            ipywidgets.HBox([self.export_button, self.import_button]), self.json_box],
-                                          layout=_layout(width="100%"))
-        rows = [r["row"] for r in self.layer_rows]
-        self._controls = {
-            "play": [self.play_button], "step": [self.step_button], "reset": [self.reset_button],
-            "task": [self.task_menu], "dataset": [self.dataset_menu], "noise": [self.noise_slider],
-            "train_fraction": [self.train_fraction_slider], "regenerate": [self.regenerate_button],
-            "batch_size": [self.batch_size_slider], "features": [self.features_box, self._features_title()],
-            "layers": [self.layers_box], "neurons": [r["minus"] for r in self.layer_rows] + [
-                r["plus"] for r in self.layer_rows],
-            "activation": [self.activation_menu] + [r["activation"] for r in self.layer_rows],
-            "learning_rate": [self.learning_rate_menu], "regularization": [self.regularization_menu],
-            "regularization_rate": [self.regularization_rate_menu], "optimizer": [self.optimizer_menu],
-            "speed": [self.speed_menu], "export": [self.export_box],
-        }
-        self._layer_rows_box = ipywidgets.VBox(rows)
+                                          layout=layout(width="100%"))
+        self._controls["export"] = [self.export_box]
         assert set(self._controls) == set(CONTROLS)
+
         # CSS classes name every control in the page (for styling, and for the browser tests).
         for name, widgets in self._controls.items():
             for widget in widgets:
@@ -735,29 +531,24 @@ class Playground(ipywidgets.VBox):
             row["plus"].add_class("course-playground-neuron-plus")
             row["activation"].add_class("course-playground-layer-activation")
 
-    def _features_title(self):
-        if not hasattr(self, "_features_heading"):
-            self._features_heading = ipywidgets.HTML(_SECTION.format("FEATURES"))
-        return self._features_heading
-
     def _arrange(self):
         top = ipywidgets.HBox([self.play_button, self.step_button, self.reset_button, self.clock,
                                self.learning_rate_menu, self.activation_menu, self.regularization_menu,
                                self.regularization_rate_menu, self.task_menu],
-                              layout=_layout(flex_flow="row wrap", align_items="center", grid_gap="6px"))
-        data_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("DATA")), self.dataset_menu, self.noise_slider,
+                              layout=layout(flex_flow="row wrap", align_items="center", grid_gap="6px"))
+        data_column = ipywidgets.VBox([ipywidgets.HTML(SECTION.format("DATA")), self.dataset_menu, self.noise_slider,
                                        self.train_fraction_slider, self.batch_size_slider, self.regenerate_button,
-                                       self._features_title(), self.features_box],
-                                      layout=_layout(width="260px", min_width="260px"))
-        network_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("HIDDEN LAYERS")), self.layers_box,
+                                       self._features_heading, self.features_box],
+                                      layout=layout(width="260px", min_width="260px"))
+        network_column = ipywidgets.VBox([ipywidgets.HTML(SECTION.format("HIDDEN LAYERS")), self.layers_box,
                                           self._layer_rows_box, self.diagram],
-                                         layout=_layout(min_width="300px"))
-        output_column = ipywidgets.VBox([ipywidgets.HTML(_SECTION.format("OUTPUT")), self.losses, self.plane,
+                                         layout=layout(min_width="300px"))
+        output_column = ipywidgets.VBox([ipywidgets.HTML(SECTION.format("OUTPUT")), self.losses, self.plane,
                                          self.curve, ipywidgets.HBox([self.optimizer_menu, self.speed_menu],
-                                                                     layout=_layout(flex_flow="row wrap"))],
-                                        layout=_layout(width="350px", min_width="350px"))
+                                                                     layout=layout(flex_flow="row wrap"))],
+                                        layout=layout(width="350px", min_width="350px"))
         middle = ipywidgets.HBox([data_column, network_column, output_column],
-                                 layout=_layout(flex_flow="row wrap", align_items="flex-start"))
+                                 layout=layout(flex_flow="row wrap", align_items="flex-start"))
         return [self.lesson, top, self.message, middle, self.export_box]
 
     @staticmethod
@@ -780,10 +571,12 @@ class Playground(ipywidgets.VBox):
             self._show_message(f"{type(error).__name__}: {error}", error=True)
             self._sync_controls()
 
-    def _from_control(self, setting, value):
+    def _from_control(self, control, value):
         if self._syncing or value is None:
             return
-        self._guarded(self.set, **{setting: value})
+        settings = control.apply(self, value)
+        if settings:
+            self._guarded(self.set, **settings)
 
     def _toggle_feature(self, name, on):
         if self._syncing:
@@ -815,11 +608,6 @@ class Playground(ipywidgets.VBox):
             activations[layer] = name
             self._guarded(self.set, activations=tuple(activations))
 
-    def _change_all_activations(self, name):
-        if self._syncing or name == "mixed":
-            return
-        self._guarded(self.set, activations=name)
-
     def _on_diagram_edit(self, change):
         """A weight edited in the diagram (click an edge, move the slider) becomes the Playground's weight."""
         if self._drawing:
@@ -836,6 +624,8 @@ class Playground(ipywidgets.VBox):
             self.import_json(self.json_box.value)
         except PlaygroundError:
             pass        # import_json has shown the message
+        except Exception as error:   # noqa: BLE001 - the button shows any problem; nothing reaches the notebook
+            self._show_message(f"Import failed, nothing changed: {type(error).__name__}: {error}", error=True)
 
     # -- state -> controls and views -------------------------------------------------------------------------
 
@@ -844,28 +634,13 @@ class Playground(ipywidgets.VBox):
         config = self._state.config
         self._syncing = True
         try:
-            self.task_menu.value = config.task
-            self.dataset_menu.options = [(DATASET_LABELS[name], name) for name in DATASETS[config.task]]
-            self.dataset_menu.value = config.dataset
-            self.noise_slider.value = min(config.noise, self.noise_slider.max)
-            self.train_fraction_slider.value = config.train_fraction
-            self.batch_size_slider.value = min(config.batch_size, self.batch_size_slider.max)
-            if config.learning_rate not in LEARNING_RATES:
-                options = sorted(set(LEARNING_RATES) | {config.learning_rate})
-                self.learning_rate_menu.options = [(f"{lr:g}", lr) for lr in options]
-            self.learning_rate_menu.value = config.learning_rate
-            self.regularization_menu.value = config.regularization
-            if config.regularization_rate not in REGULARIZATION_RATES:
-                options = sorted(set(REGULARIZATION_RATES) | {config.regularization_rate})
-                self.regularization_rate_menu.options = [(f"{r:g}", r) for r in options]
-            self.regularization_rate_menu.value = config.regularization_rate
-            self.optimizer_menu.value = config.optimizer
-            self.speed_menu.value = self.epochs_per_update
-            same = set(config.activations)
-            self.activation_menu.value = (config.activations[0] if len(same) == 1
-                                          and config.activations[0] in PLAYGROUND_ACTIVATIONS else "mixed")
-            for name, button in self.feature_buttons.items():
-                button.value = name in config.features
+            for control in CONTROL_TABLE:
+                widget = getattr(self, control.attribute)
+                if control.options is not None:
+                    widget.options = control.options(self)
+                widget.value = control.shown(self)
+            for name, toggle in self.feature_buttons.items():
+                toggle.value = name in config.features
             n = len(config.hidden)
             self.layers_label.value = f"{n} hidden layer{'s' if n != 1 else ''}"
             self.add_layer_button.disabled = n >= MAX_HIDDEN_LAYERS
@@ -897,8 +672,7 @@ class Playground(ipywidgets.VBox):
                 self.diagram.show_state(self._state, self._extent)
                 self._diagram_drawn_at = time.perf_counter()
             self.plane.show_state(self._state, self._extent)
-            history = self._state.history
-            self.curve.show(series=loss_curves(history), x_range=(0, max(self._state.epoch, 1)))
+            self.curve.show(series=loss_curves(self._state.history), x_range=(0, max(self._state.epoch, 1)))
             losses = self._state.losses()
             text = (f"<b>Test loss</b> {fmt(losses['val_loss'], 3)} &nbsp; "
                     f"<b>Training loss</b> {fmt(losses['train_loss'], 3)}")
@@ -926,65 +700,6 @@ class Playground(ipywidgets.VBox):
                               f"padding:2px 8px'>{'⚠ ' if error else ''}{html.escape(text)}</div>")
 
 
-# ------------------------------------------------------------------------------------------------ speed
-
-
-def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8), dataset="spiral",
-                                 activation="tanh"):
-    """Visual updates per second of the Playground while it trains a 2-8-8-1 network, in this Python process.
-
-    One update is what play does for each frame: train `epochs_per_update` epochs in one jitted chunk, then
-    recompute what every view draws (the diagram with its 19 neuron tiles, the 64×64 output plane with 400
-    points, the loss curve, the numbers) and serialise every message as the kernel would send it. Painting in
-    the browser runs in another process, in parallel, and is not included (tests/browser/test_playground_browser.py
-    counts the updates that arrive in a real JupyterLab).
-
-    Returns {"updates_per_s", "median_ms", "train_ms", "draw_ms", "n", "epochs_per_update", "bytes_per_update",
-    "config"}.
-    """
-    from course_lib.widgets.bench import RecordingComm
-
-    config = PlaygroundConfig(dataset=dataset, hidden=tuple(hidden), activations=activation, noise=0.0)
-    # diagram_interval=0: every view, the diagram with its tiles included, is redrawn at every update (play itself
-    # redraws the diagram at most 10 times a second, so this is the slower, conservative case).
-    playground = Playground(config, epochs_per_update=epochs_per_update, diagram_interval=0)
-    views = [playground.diagram, playground.plane, playground.curve, playground.clock]
-    comms = [RecordingComm() for _ in views]
-    for view, comm in zip(views, comms):
-        view.comm = comm
-    playground.clock.running = True
-    for _ in range(3):                      # compile and warm up
-        playground._on_clock_message(None, {"type": "tick", "frame": playground.clock.frame + 1}, [])
-    playground.timings = {"train_ms": [], "draw_ms": []}
-    bytes_before = sum(c.bytes for c in comms)
-    durations = []
-    start = time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        begin = time.perf_counter()
-        playground._on_clock_message(None, {"type": "tick", "frame": playground.clock.frame + 1}, [])
-        durations.append(time.perf_counter() - begin)
-    elapsed = time.perf_counter() - start
-    playground.clock.running = False
-    n = len(durations)
-    result = {
-        "updates_per_s": round(n / elapsed, 1),
-        "median_ms": round(1000 * statistics.median(durations), 2),
-        "train_ms": round(statistics.median(playground.timings["train_ms"]), 2),
-        "draw_ms": round(statistics.median(playground.timings["draw_ms"]), 2),
-        "n": n,
-        "epochs_per_update": epochs_per_update,
-        "bytes_per_update": (sum(c.bytes for c in comms) - bytes_before) // max(n, 1),
-        "epochs_trained": playground.state.epoch,
-        "config": (f"Playground, network [2, {', '.join(map(str, hidden))}, 1] {activation}, {dataset} "
-                   f"({config.n_train} training points, batch {config.batch_size}), diagram with neuron tiles "
-                   f"{playground.diagram._resolution}² redrawn every update, plane 64², loss curve; kernel side, "
-                   "messages serialised"),
-    }
-    for view in views:
-        view.comm = None
-    return result
-
-
-__all__ = ["Playground", "PlaygroundDiagram", "PlaygroundPlane", "PlaygroundClock", "playground_diagram",
-           "playground_plane", "feature_grids", "feature_tiles", "loss_curves", "plane_extent_for",
-           "benchmark_updates_per_second"]
+__all__ = ["Playground", "PlaygroundDiagram", "PlaygroundPlane", "PlaygroundClock", "CONTROL_TABLE", "Control",
+           "playground_diagram", "playground_plane", "feature_grids", "feature_tiles", "loss_curves",
+           "plane_extent_for"]

@@ -7,6 +7,7 @@ epoch counter. It also counts how many updates per second arrive in the browser 
 screenshots (tests/browser/screenshots/, not committed) and the measured rate (playground_rate.json there).
 """
 import json
+import os
 import time
 
 import pytest
@@ -88,9 +89,10 @@ def test_playground_notebook_runs_and_the_playground_answers_its_controls(open_n
     assert epoch_1 > epoch_0 and frame_1 > frame_0
     (screenshot_dir / "playground_rate.json").write_text(json.dumps(
         {"updates_per_s_in_browser": round(rate, 1), "frames": frame_1 - frame_0, "seconds": round(time_1 - time_0, 2),
-         "epochs": epoch_1 - epoch_0, "network": "3 features -> 5 -> 1 (spiral)"}))
+         "epochs": epoch_1 - epoch_0, "network": "3 features -> 5 -> 1 (spiral)",
+         "load_average_1_5_15_min": [round(load, 2) for load in os.getloadavg()], "cpus": os.cpu_count()}))
     print(f"\nPlayground in the browser: {rate:.1f} updates/s while playing ({frame_1 - frame_0} frames, "
-          f"{epoch_1 - epoch_0} epochs in {time_1 - time_0:.1f} s)")
+          f"{epoch_1 - epoch_0} epochs in {time_1 - time_0:.1f} s; load average {os.getloadavg()[0]:.2f})")
     assert rate > 5, f"only {rate:.1f} updates per second arrived while playing"
 
     # Export, then a broken import: the message says why, and nothing changes.

@@ -88,15 +88,15 @@ def test_editing_an_edge_redraws_the_diagram_and_the_boundary(open_notebook, scr
 
     # Type a value into the editor's number box...
     number = editor.locator(".course-editor-number")
-    number.fill("0.5")
+    number.fill("0.05")      # the weight starts at -0.50: a much smaller size, and the other sign
     number.press("Enter")
     wait_until(lambda: edge.locator(".edge-line").get_attribute("stroke-width") != width_before,
                message="the edited edge to change width")
-    assert float(edge.locator(".edge-line").get_attribute("stroke-width")) < float(width_before)   # |-1.73| > 0.5
+    assert float(edge.locator(".edge-line").get_attribute("stroke-width")) < float(width_before)   # |-0.50| > 0.05
     wait_until(lambda: pixels(boundary) != picture_before, message="the decision boundary to redraw")
     # ...and the kernel's copy of the weight moved: the linked ipywidgets slider shows it.
     weight_slider = nb.output(nb.find_cell("# a weight slider")).locator(".widget-slider")
-    expect(weight_slider.locator(".widget-readout")).to_have_text("0.50")
+    expect(weight_slider.locator(".widget-readout")).to_have_text("0.05")
     expect(edge.locator(".edge-line")).to_have_attribute("stroke", "#0072B2")     # positive: blue
 
     # ...then drag the editor's slider to its far left end with the keyboard: a negative weight, dashed orange.

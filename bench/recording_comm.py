@@ -1,8 +1,5 @@
-"""A stand-in for the kernel's comm that records what a widget would send: the one piece of the benchmarks that
-the package itself still uses (the Playground's `benchmark_updates_per_second` and the widget tests).
-
-The benchmarks proper (widget update latency, the comparison of drawing technologies) live in bench/
-(bench/widget_candidates.py). This module leaves the package with the Playground's own benchmark.
+"""A stand-in for the kernel's comm that records what a widget would send, and how many bytes: for the widget
+benchmarks (bench/widget_candidates.py, bench/widget_latency.py) and the widget tests.
 
     >>> comm = RecordingComm()
     >>> comm.send({"method": "update", "state": {"value": 1}})
