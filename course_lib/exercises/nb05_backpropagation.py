@@ -254,3 +254,353 @@ backprop_exercise = Exercise(
 )
 
 EXERCISES = {exercise.name: exercise for exercise in [dense_backward_exercise, backprop_exercise]}
+
+
+# =============================================================================================================
+# Added for issue 13: a stepping stone before `backprop`, the gradient at the output.
+# =============================================================================================================
+
+from course_lib.losses import cross_entropy as _cross_entropy  # noqa: E402
+
+
+def output_gradient(logits, y):
+    """dL/dz_out for the mean softmax cross-entropy: (softmax(logits) - one_hot(y)) / batch.
+
+    logits: (batch, classes). y: integer classes (batch,). one_hot(y) is the (batch, classes) array with a 1 at
+    each example's true class and 0 elsewhere: np.eye(classes)[y]. This is the gradient `jax.grad` gives for
+    course_lib.losses.cross_entropy(logits, y) with respect to the logits.
+
+    >>> import numpy as np
+    >>> output_gradient(np.zeros((2, 4)), np.array([1, 3])).round(3).tolist()
+    [[0.125, -0.375, 0.125, 0.125], [0.125, 0.125, 0.125, -0.375]]
+    """
+    batch, classes = logits.shape
+    probabilities = _softmax(np.asarray(logits, np.float64))
+    return (probabilities - np.eye(classes)[y]) / batch
+
+
+def make_output_gradient_inputs(rng):
+    """Logits of 5 examples x 3 classes, 4 x 10 and 1 x 2, with random labels (every shape different, and a batch
+    of one, where forgetting the 1/batch does not show, is not alone)."""
+    calls = []
+    for batch, classes in [(5, 3), (4, 10), (1, 2)]:
+        calls.append((rng.normal(scale=2.0, size=(batch, classes)), rng.integers(0, classes, size=batch)))
+    return calls
+
+
+def _output_gradient_summed(logits, y):
+    return _softmax(logits) - np.eye(logits.shape[1])[y]
+
+
+def _output_gradient_no_softmax(logits, y):
+    return (logits - np.eye(logits.shape[1])[y]) / len(y)
+
+
+def _output_gradient_plain_exp(logits, y):
+    return (np.exp(logits) - np.eye(logits.shape[1])[y]) / len(y)
+
+
+def _output_gradient_label_as_number(logits, y):
+    return (_softmax(logits) - y[:, None]) / len(y)
+
+
+def _output_gradient_sign_flipped(logits, y):
+    return (np.eye(logits.shape[1])[y] - _softmax(logits)) / len(y)
+
+
+output_gradient_exercise = Exercise(
+    name="output_gradient",
+    reference=output_gradient,
+    make_inputs=make_output_gradient_inputs,
+    hints=[
+        "Three pieces: the softmax of each row of logits (the probabilities), the one-hot rows of the labels, and "
+        "the 1/batch that comes from the loss being a mean over the batch.",
+        "np.eye(classes) is the identity matrix; indexing it with the label array, np.eye(classes)[y], picks row "
+        "y[i] for each example: the one-hot rows. course_lib.probabilities(logits) is the softmax.",
+        "return (np.asarray(course_lib.probabilities(logits)) - np.eye(logits.shape[1])[y]) / len(y)",
+    ],
+    mistakes=[
+        Mistake(_output_gradient_summed, "Every value is batch-size times too large: the loss is the MEAN over the "
+                                         "batch, so divide by the batch size, len(y)."),
+        Mistake(_output_gradient_no_softmax, "You used the logits themselves. The loss compares PROBABILITIES with "
+                                             "the labels: apply the softmax (course_lib.probabilities) first."),
+        Mistake(_output_gradient_plain_exp, "exp(logits) alone is not a probability: the softmax also divides each "
+                                            "row by its sum, so that the row adds up to 1."),
+        Mistake(_output_gradient_label_as_number, "You subtracted the label number itself. Subtract its one-hot "
+                                                  "row instead: np.eye(classes)[y], a 1 at the true class and 0 "
+                                                  "elsewhere."),
+        Mistake(_output_gradient_sign_flipped, "The sign is flipped: the gradient is probabilities MINUS one-hot, "
+                                               "positive for the wrong classes (their logits should go down)."),
+    ],
+    explanation="softmax(z) - one_hot(y) is how far each probability is from where it should be: the true class "
+                "should get 1, every other class 0. The mean over the batch divides every example's part by the "
+                "batch size. It is the gradient of course_lib.losses.cross_entropy with respect to the logits.",
+)
+
+EXERCISES[output_gradient_exercise.name] = output_gradient_exercise
+
+
+# =============================================================================================================
+# Added for issue 14: build an autograd. The student writes `backward(root)` for course_lib.autograd's Value,
+# and one operation, `tanh`. Both are checked on graphs built fresh for every call from plain numbers, so the
+# test inputs read as numbers and the student's function cannot change them.
+# =============================================================================================================
+
+import math  # noqa: E402
+
+from course_lib import autograd  # noqa: E402
+
+
+def _neuron(x, w, b, y):
+    return ((w * x + b).tanh() - y) ** 2
+
+
+def _used_twice(w, x):
+    return (w * x + x) ** 2
+
+
+def _shared_middle(a, b):
+    middle = a * b + a                # an intermediate Value used three times
+    return (middle * middle + middle).tanh()
+
+
+def _two_units(x1, x2, w1, w2):
+    h1, h2 = (w1 * x1 + x2).tanh(), (w2 * x2 + x1).tanh()
+    return (h1 * w2 + h2 * w1 - 0.5) ** 2
+
+
+GRAPHS = {"neuron": _neuron, "used twice": _used_twice, "shared middle": _shared_middle, "two units": _two_units}
+
+
+def _gradients_left_by(backward_fn):
+    """A function of (graph name, numbers): build that graph from fresh Values, run `backward_fn(root)` on it and
+    return the gradients it left on the inputs and on the root."""
+    def gradients(graph, numbers):
+        inputs = [autograd.Value(n) for n in numbers]
+        root = GRAPHS[graph](*inputs)
+        backward_fn(root)
+        return np.array([v.grad for v in inputs] + [root.grad])
+    gradients.adapted = True
+    return gradients
+
+
+class _FunctionOfValuesExercise(Exercise):
+    """An Exercise whose answer works on Values: `adapter(answer)` turns it into a function of plain numbers,
+    which the checker compares with the adapted reference. `use` gives back the student's own function (or the
+    library's), and `solution` shows the library's source."""
+
+    def __init__(self, name, reference, adapter, make_inputs, mistakes, **settings):
+        self.library_reference, self.adapter = reference, adapter
+        super().__init__(name, adapter(reference), make_inputs,
+                         mistakes=[Mistake(adapter(m.wrong), m.hint) for m in mistakes], **settings)
+
+    def check(self, fn):
+        adapt = callable(fn) and not getattr(fn, "adapted", False)
+        return super().check(self.adapter(fn) if adapt else fn)
+
+    def use(self, answer):
+        result = self.check(answer)
+        if result.passed:
+            return answer
+        print(f"{self.name} is not finished yet ({result.status}): the rest of this notebook uses "
+              f"course_lib.autograd's {self.name} instead.")
+        return self.library_reference
+
+    def solution(self):
+        source = textwrap.dedent(inspect.getsource(self.library_reference)).rstrip()
+        print(f"Reference solution for {self.name} (course_lib's implementation):\n\n{source}")
+        if self.explanation:
+            print(f"\n{self.explanation}")
+
+
+import inspect  # noqa: E402
+import textwrap  # noqa: E402
+
+
+def make_backward_inputs(rng):
+    """Each graph once, with random numbers (a graph name and its input numbers)."""
+    return [(name, rng.normal(size=len(inspect.signature(build).parameters)).round(3))
+            for name, build in GRAPHS.items()]
+
+
+def _topological(root):
+    return autograd.topological_order(root)
+
+
+def _backward_overwrites(root):
+    order = _topological(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad = node.grad * local
+
+
+def _backward_forward_order(root):
+    order = _topological(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in order:
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += node.grad * local
+
+
+def _backward_no_local_derivative(root):
+    order = _topological(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        for parent in node.parents:
+            parent.grad += node.grad
+
+
+def _backward_no_visited_set(root):
+    order = []
+
+    def visit(node):
+        for parent in node.parents:
+            visit(parent)
+        order.append(node)
+    visit(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += node.grad * local
+
+
+def _backward_root_not_seeded(root):
+    order = _topological(root)
+    for node in order:
+        node.grad = 0.0
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += node.grad * local
+
+
+backward_exercise = _FunctionOfValuesExercise(
+    name="backward",
+    reference=autograd.backward,
+    adapter=_gradients_left_by,
+    make_inputs=make_backward_inputs,
+    hints=[
+        "Three steps: list every Value of the graph so that each comes after the Values it was computed from "
+        "(a topological order); set every grad to 0 and root.grad to 1; then walk the list BACKWARDS, and at "
+        "each node give each parent grad × local derivative.",
+        "For the order, a depth-first visit: visit(node) first visits all of node.parents, then appends node. Keep "
+        "a set of visited nodes so a Value used twice is listed once. When passing gradients on, ADD to "
+        "parent.grad (+=): a Value used twice receives from each use.",
+        "order = autograd.topological_order(root) (or your own visit); for node in order: node.grad = 0.0; "
+        "root.grad = 1.0; for node in reversed(order): for parent, local in zip(node.parents, node.local_grads): "
+        "parent.grad += node.grad * local",
+    ],
+    mistakes=[
+        Mistake(_backward_overwrites, "Gradients are OVERWRITTEN (parent.grad = ...): a Value used more than once "
+                                      "keeps only the contribution of its last use. Add them up: "
+                                      "parent.grad += node.grad * local."),
+        Mistake(_backward_forward_order, "You walk the nodes in the forward order, so a node passes on its grad "
+                                         "before the nodes that use it have sent theirs (most grads stay 0). "
+                                         "Walk the topological order in REVERSE: reversed(order)."),
+        Mistake(_backward_no_local_derivative, "Each parent receives node.grad unchanged: the chain rule "
+                                               "multiplies by the LOCAL derivative on the way, "
+                                               "parent.grad += node.grad * local (zip node.parents with "
+                                               "node.local_grads)."),
+        Mistake(_backward_no_visited_set, "A Value used several times appears several times in your order, so its "
+                                          "gradient is passed on more than once. Keep a set of visited nodes in "
+                                          "the depth-first visit and skip a node already seen."),
+        Mistake(_backward_root_not_seeded, "Every gradient is 0: the backward pass starts with d root / d root = "
+                                           "1. Set root.grad = 1.0 (after setting the grads to 0) before the "
+                                           "backward walk."),
+    ],
+    explanation="The reverse topological order guarantees that when a node is reached, every node that used it "
+                "has already sent its contribution, so its grad is complete before it is passed on; += collects "
+                "the contributions of a Value used several times.",
+)
+
+
+def value_tanh(v):
+    """tanh as a Value operation: the number tanh(v.data), with the local derivative 1 - tanh² (of the OUTPUT).
+
+    This is `autograd.Value.tanh`.
+
+    >>> out = value_tanh(autograd.Value(0.0))
+    >>> out.data, out.local_grads
+    (0.0, (1.0,))
+    """
+    t = math.tanh(v.data)
+    return autograd.Value(t, (v,), (1.0 - t * t,), "tanh")
+
+
+def _operation_as_numbers(operation):
+    """A function of a number: apply `operation` to a fresh Value and return its number, its parents' count
+    check and its local derivatives, as an array [data, local...]."""
+    def numbers(x):
+        # plain numbers in and out, so the checker can compare them
+        v = autograd.Value(x)
+        out = operation(v)
+        if not isinstance(out, autograd.Value):
+            raise TypeError(f"return a Value (Value(number, (v,), (local,))), not {type(out).__name__}")
+        if len(out.parents) != 1 or out.parents[0] is not v:
+            raise ValueError("the result's parents must be (v,): the one Value it was computed from")
+        return np.array([out.data, *out.local_grads])
+    numbers.adapted = True
+    return numbers
+
+
+def make_tanh_inputs(rng):
+    """Five numbers: 0, one small, one moderate and two large enough (|x| > 2) for tanh to saturate."""
+    return [0.0, float(rng.uniform(0.1, 0.5)), float(rng.uniform(-1.5, -0.8)), 2.5, -3.0]
+
+
+def _tanh_local_is_value(v):
+    t = math.tanh(v.data)
+    return autograd.Value(t, (v,), (t,))
+
+
+def _tanh_local_is_one(v):
+    t = math.tanh(v.data)
+    return autograd.Value(t, (v,), (1.0,))
+
+
+def _tanh_local_of_input(v):
+    t = math.tanh(v.data)
+    return autograd.Value(t, (v,), (1.0 - v.data ** 2,))
+
+
+def _tanh_local_plus(v):
+    t = math.tanh(v.data)
+    return autograd.Value(t, (v,), (1.0 + t * t,))
+
+
+tanh_exercise = _FunctionOfValuesExercise(
+    name="tanh",
+    reference=value_tanh,
+    adapter=_operation_as_numbers,
+    make_inputs=make_tanh_inputs,
+    hints=[
+        "Return a new Value: its number is tanh of v's number, its one parent is v, and its one local derivative is "
+        "d tanh(z) / dz at z = v.data.",
+        "The derivative of tanh is 1 - tanh(z)²: it can be written with the output t = math.tanh(v.data), which "
+        "you have just computed.",
+        "t = math.tanh(v.data); return Value(t, (v,), (1 - t * t,), 'tanh')",
+    ],
+    mistakes=[
+        Mistake(_tanh_local_is_value, "The local derivative you stored is tanh itself. Store the DERIVATIVE, "
+                                      "1 - tanh(z)², with t = math.tanh(v.data): 1 - t * t."),
+        Mistake(_tanh_local_is_one, "You stored 1 as the local derivative, as if tanh passed gradients on "
+                                    "unchanged. The chain rule needs d tanh / dz = 1 - t * t, which is near 0 where "
+                                    "tanh saturates."),
+        Mistake(_tanh_local_of_input, "1 - v.data² uses the INPUT. The derivative of tanh is 1 - tanh(z)², with "
+                                      "the output t = math.tanh(v.data): 1 - t * t."),
+        Mistake(_tanh_local_plus, "The sign is wrong: d tanh / dz = 1 - tanh(z)², never above 1."),
+    ],
+    explanation="Each operation stores its local derivatives at the moment it computes its number; backward() "
+                "later only multiplies and adds them. For tanh the derivative is simplest in terms of the output.",
+)
+
+EXERCISES[backward_exercise.name] = backward_exercise
+EXERCISES[tanh_exercise.name] = tanh_exercise

@@ -239,3 +239,110 @@ accuracy_exercise = Exercise(
 )
 
 EXERCISES = {exercise.name: exercise for exercise in [train_step_exercise, accuracy_exercise]}
+
+
+# =============================================================================================================
+# Added for the generalisation section (issue 14): dropout's mask-and-scale.
+# =============================================================================================================
+
+import jax.numpy as jnp  # noqa: E402  (kept with the block it belongs to)
+
+from course_lib.dropout import dropout as library_dropout  # noqa: E402
+
+
+def dropout(x, rate, key, training):
+    """Inverted dropout: at training, keep each value with probability 1 - rate (the mask
+    `jax.random.bernoulli(key, 1 - rate, x.shape)`, True = kept) and divide the kept ones by 1 - rate; at
+    evaluation (training=False) return x unchanged. This is course_lib.dropout.dropout.
+
+    >>> import jax, jax.numpy as jnp
+    >>> dropout(jnp.ones(3), 0.5, jax.random.key(0), training=False).tolist()
+    [1.0, 1.0, 1.0]
+    """
+    return library_dropout(x, rate, key, training=training)
+
+
+def make_dropout_inputs(rng):
+    """Activations of shapes (6, 5), (4, 8) and (3, 10) with rates 0.5, 0.2 and 0.25, each once in training and
+    once in evaluation mode; positive values (like ReLU outputs) plus some zeros."""
+    calls = []
+    for shape, rate, seed in [((6, 5), 0.5, 1), ((4, 8), 0.2, 2), ((3, 10), 0.25, 3)]:
+        x = np.maximum(rng.normal(size=shape), 0.0).astype(np.float32) + np.float32(0.1)
+        for training in (True, False):
+            calls.append((x, rate, jax.random.PRNGKey(seed), training))   # a raw key: an array the checker can copy
+    return calls
+
+
+def _mask(x, rate, key):
+    return jax.random.bernoulli(key, 1 - rate, jnp.shape(x))
+
+
+def _dropout_no_scale(x, rate, key, training):
+    return jnp.where(_mask(x, rate, key), x, 0.0) if training else x
+
+
+def _dropout_scaled_by_rate(x, rate, key, training):
+    return jnp.where(_mask(x, rate, key), x / rate, 0.0) if training else x
+
+
+def _dropout_multiplied_by_keep(x, rate, key, training):
+    return jnp.where(_mask(x, rate, key), x * (1 - rate), 0.0) if training else x
+
+
+def _dropout_rate_as_keep_probability(x, rate, key, training):
+    kept = jax.random.bernoulli(key, rate, jnp.shape(x))
+    return jnp.where(kept, x / (1 - rate), 0.0) if training else x
+
+
+def _dropout_other_random_mask(x, rate, key, training):
+    kept = jax.random.uniform(key, jnp.shape(x)) > rate        # a fine dropout mask, but not the one asked for
+    return jnp.where(kept, x / (1 - rate), 0.0) if training else x
+
+
+def _dropout_also_at_evaluation(x, rate, key, training):
+    return jnp.where(_mask(x, rate, key), x / (1 - rate), 0.0)
+
+
+def _dropout_scaled_at_evaluation(x, rate, key, training):
+    return jnp.where(_mask(x, rate, key), x, 0.0) if training else x * (1 - rate)
+
+
+dropout_exercise = Exercise(
+    name="dropout",
+    reference=dropout,
+    make_inputs=make_dropout_inputs,
+    hints=[
+        "Two cases. At evaluation (training=False) nothing changes: return x. At training, draw the mask of kept "
+        "units, set the others to 0, and scale the kept ones up so that the average value stays the same.",
+        "kept = jax.random.bernoulli(key, 1 - rate, x.shape) is True with probability 1 - rate. A kept unit is "
+        "divided by 1 - rate (the share that is kept): with rate 0.5 the survivors count double.",
+        "if not training: return x; kept = jax.random.bernoulli(key, 1 - rate, x.shape); "
+        "return jnp.where(kept, x / (1 - rate), 0.0)",
+    ],
+    mistakes=[
+        Mistake(_dropout_no_scale, "The right units are dropped, but the kept ones are not scaled: on average "
+                                   "the layer's output shrinks to (1 - rate) of its size, and at evaluation it "
+                                   "would be larger than in training. Divide the kept values by 1 - rate."),
+        Mistake(_dropout_scaled_by_rate, "You divided by rate, the share DROPPED. Divide by the share KEPT, "
+                                         "1 - rate, so that the average value stays the same."),
+        Mistake(_dropout_multiplied_by_keep, "You multiplied the kept values by 1 - rate, which shrinks them "
+                                             "further. Divide by 1 - rate to make up for the dropped ones."),
+        Mistake(_dropout_rate_as_keep_probability, "Your mask keeps each unit with probability rate, but rate "
+                                                   "is the share to DROP: draw "
+                                                   "jax.random.bernoulli(key, 1 - rate, x.shape)."),
+        Mistake(_dropout_other_random_mask, "Your scaling and evaluation mode look right, but your mask is not the "
+                                            "one the checker draws, so it cannot compare the values. Draw it "
+                                            "exactly as asked: kept = jax.random.bernoulli(key, 1 - rate, "
+                                            "x.shape)."),
+        Mistake(_dropout_also_at_evaluation, "Training mode is right, but at evaluation (training=False) you "
+                                             "still drop units. Dropout is only for training: return x unchanged "
+                                             "when training is False."),
+        Mistake(_dropout_scaled_at_evaluation, "That is the ORIGINAL dropout (scale at evaluation instead), not "
+                                               "inverted dropout: here the kept values are divided by 1 - rate "
+                                               "during training, and evaluation returns x unchanged."),
+    ],
+    explanation="Inverted dropout does the scaling during training, so that evaluation is the plain network. "
+                "Each value is x / (1 - rate) with probability 1 - rate and 0 otherwise: on average exactly x.",
+)
+
+EXERCISES[dropout_exercise.name] = dropout_exercise
