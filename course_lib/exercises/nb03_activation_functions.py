@@ -220,3 +220,116 @@ leaky_relu_derivative_exercise = Exercise(
 
 EXERCISES = {exercise.name: exercise for exercise in [sigmoid_exercise, sigmoid_derivative_exercise,
                                                       leaky_relu_exercise, leaky_relu_derivative_exercise]}
+
+
+# ============================================================================================================
+# Added for the initialisation lesson (notebook 03, section 6): the spread of every hidden layer's activations.
+# The reference is course_lib.initialization.activation_stds.
+# ============================================================================================================
+
+from course_lib.activations import get_activation  # noqa: E402  (kept with the block it serves)
+from course_lib.initialization import activation_stds  # noqa: E402
+
+
+def make_stds_inputs(rng):
+    """Small networks (2 to 5 hidden layers, a few widths) with random weights AND non-zero biases (so that a
+    forgotten bias shows), a batch of inputs each, with the default activation (ReLU) and with tanh."""
+    def network(sizes):
+        return [{"W": rng.normal(scale=np.sqrt(2.0 / n_in), size=(n_in, n_out)),
+                 "b": rng.normal(scale=0.5, size=n_out)} for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+    return [Args(network([3, 8, 8, 1]), rng.normal(size=(20, 3))),
+            Args(network([4, 16, 16, 16, 16, 16, 2]), rng.normal(size=(50, 4))),
+            Args(network([2, 5, 7, 3]), rng.normal(size=(9, 2)), activation="tanh"),
+            Args(network([6, 10, 10, 10, 1]), rng.normal(size=(30, 6)), activation="relu")]
+
+
+def _stds_of_z(params, x, activation="relu"):
+    f = get_activation(activation)
+    a, stds = np.asarray(x), []
+    for layer in params[:-1]:
+        z = a @ layer["W"] + layer["b"]
+        stds.append(np.std(z))
+        a = f(z)
+    return np.array(stds)
+
+
+def _stds_with_output_layer(params, x, activation="relu"):
+    f = get_activation(activation)
+    a, stds = np.asarray(x), []
+    for layer in params:
+        a = f(a @ layer["W"] + layer["b"])
+        stds.append(np.std(a))
+    return np.array(stds)
+
+
+def _stds_with_input(params, x, activation="relu"):
+    return np.concatenate([[np.std(x)], activation_stds(params, x, activation)])
+
+
+def _variances(params, x, activation="relu"):
+    return activation_stds(params, x, activation) ** 2
+
+
+def _stds_without_bias(params, x, activation="relu"):
+    return activation_stds([{"W": layer["W"], "b": np.zeros_like(layer["b"])} for layer in params], x, activation)
+
+
+def _mean_of_per_unit_stds(params, x, activation="relu"):
+    f = get_activation(activation)
+    a, stds = np.asarray(x), []
+    for layer in params[:-1]:
+        a = f(a @ layer["W"] + layer["b"])
+        stds.append(np.mean(np.std(a, axis=0)))
+    return np.array(stds)
+
+
+def _stds_always_relu(params, x, activation="relu"):
+    return activation_stds(params, x, "relu")
+
+
+def _stds_of_the_first_layer_repeated(params, x, activation="relu"):
+    f = get_activation(activation)
+    stds = []
+    for layer in params[:-1]:
+        stds.append(np.std(f(np.asarray(x) @ params[0]["W"] + params[0]["b"])))
+    return np.array(stds)
+
+
+activation_stds_exercise = Exercise(
+    name="activation_stds",
+    reference=activation_stds,
+    make_inputs=make_stds_inputs,
+    hints=[
+        "Go through the hidden layers in order (every layer but the last), feeding each one the previous layer's "
+        "activations, starting from x. After each, record one number: np.std of that layer's activations.",
+        "f = course_lib.get_activation(activation); then for layer in params[:-1]: a = f(a @ layer['W'] + "
+        "layer['b']), and append np.std(a) (over the whole array: every example and every unit).",
+        "`f = course_lib.get_activation(activation)`, `a, stds = x, []`, then `for layer in params[:-1]: "
+        "a = f(a @ layer['W'] + layer['b']); stds.append(np.std(a))`, and `return np.array(stds)`.",
+    ],
+    mistakes=[
+        Mistake(_stds_of_z, "You measured the weighted sums z, before the activation. Measure the activations "
+                            "a = f(z), what the next layer receives."),
+        Mistake(_stds_with_output_layer, "You included the output layer: measure the hidden layers only, "
+                                         "params[:-1], one number each."),
+        Mistake(_stds_with_input, "You included the input x itself as a first entry: start with the first "
+                                  "hidden layer's activations."),
+        Mistake(_variances, "Those are variances (the square of the spread). Return the standard deviation, "
+                            "np.std, not np.var."),
+        Mistake(_stds_without_bias, "The bias is missing: each layer computes f(a @ W + b)."),
+        Mistake(_mean_of_per_unit_stds, "You took each unit's standard deviation over the examples and averaged "
+                                        "them. Take one np.std over the layer's whole array (all examples and "
+                                        "all units together)."),
+        Mistake(_stds_always_relu, "You always use ReLU: use the `activation` argument, "
+                                   "f = course_lib.get_activation(activation), so that tanh works too."),
+        Mistake(_stds_of_the_first_layer_repeated, "Every layer must take the PREVIOUS layer's activations as its "
+                                                   "input (a = f(a @ W + b), with a updated each time), not x."),
+    ],
+    explanation="One pass forward through the hidden layers, recording np.std of each layer's activations. A "
+                "level line means the weights' scale suits the activation; a line that falls or climbs by a "
+                "constant factor per layer is the vanishing or exploding that section 6 shows.",
+)
+
+# Kept apart from EXERCISES (whose tests assume activation-function inputs) until the two blocks are merged.
+INITIALISATION_EXERCISES = {activation_stds_exercise.name: activation_stds_exercise}
