@@ -4,7 +4,7 @@ importing the maintainers' tools or benchmarks.
 
 The layers, lowest first (a module may import its own layer and the ones below it, never one above):
 
-    core        the math: arrays, activations, initializers, initialization, network, losses, backprop, optimizers;
+    core        the math: arrays, activations, initializers, network, losses, backprop, optimizers;
                 also datasets, presentation
     training    training (fit and the training step every trainer shares), devices
     playground  the Playground's engine (course_lib.playground)
@@ -27,7 +27,6 @@ COURSE_LIB_LAYERS = {
     "course_lib.arrays": "core",
     "course_lib.activations": "core",
     "course_lib.initializers": "core",
-    "course_lib.initialization": "core",
     "course_lib.network": "core",
     "course_lib.losses": "core",
     "course_lib.backprop": "core",

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import course_lib
-from course_lib import initialization
+from course_lib import initializers as initialization
 from course_lib.exercises import nb03_activation_functions as bank
 
 exercise = bank.activation_stds_exercise

@@ -224,11 +224,11 @@ EXERCISES = {exercise.name: exercise for exercise in [sigmoid_exercise, sigmoid_
 
 # ============================================================================================================
 # Added for the initialisation lesson (notebook 03, section 6): the spread of every hidden layer's activations.
-# The reference is course_lib.initialization.activation_stds.
+# The reference is course_lib.initializers.activation_stds.
 # ============================================================================================================
 
 from course_lib.activations import get_activation  # noqa: E402  (kept with the block it serves)
-from course_lib.initialization import activation_stds  # noqa: E402
+from course_lib.initializers import activation_stds  # noqa: E402
 
 
 def make_stds_inputs(rng):
