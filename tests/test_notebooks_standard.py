@@ -271,3 +271,12 @@ def test_adding_the_launch_cells_is_idempotent_and_renumbers_a_stored_run():
     assert add_launch_cells(nb, "99_test.ipynb", "https://github.com/other/course")      # a new URL: updated
     assert "other/course" in nb.cells[1].source and len(nb.cells) == 5
     nbformat.validate(nb)
+
+
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda path: path.name)
+def test_no_speaker_notes_reach_the_student_notebooks(path):
+    """Speaker notes are for the presenter (course standard): what a student needs is in an ordinary cell, and what
+    only the presenter needs lives in docs/instructor_guide.md, so no notes cell reaches notebooks/."""
+    notes = [index for index, cell in enumerate(read_notebook(path).cells)
+             if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"]
+    assert not notes, f"{path.name}: speaker-notes cells {notes} reach the student version"
