@@ -91,7 +91,8 @@ def test_each_test_cell_comes_right_after_its_check_and_before_keep_going(course
 def test_demonstration_checks_are_not_graded():
     # 00 checks `added_instead_of_multiplied` to show what a wrong answer looks like: not the student's answer
     exercises = find_graded_exercises(read_notebook(ROOT / "solutions" / "00_welcome.ipynb"))
-    assert [(e.key, e.answer) for e in exercises] == [("weighted_sum_exercise", "weighted_sum")]
+    assert [(e.key, e.answer) for e in exercises] == [("weighted_sum_exercise", "weighted_sum"),
+                                                      ("weighted_sums_exercise", "weighted_sums")]
     # a value answer checked in its own cell
     exercises = find_graded_exercises(read_notebook(ROOT / "solutions" / "02_forward_propagation.ipynb"))
     value = next(e for e in exercises if e.answer == "my_count")
