@@ -42,3 +42,13 @@ def test_parameter_count_agrees_with_the_library_and_a_weights_only_count_is_cau
         sizes = [n_features, *hidden, 1]
         return sum(a * b for a, b in zip(sizes, sizes[1:]))
     assert_caught(bank.parameter_count_exercise, weights_only, "not the biases")
+
+
+def test_circle_features_wants_the_smallest_set_not_all_seven():
+    from course_lib.exercises.nb10_playground import circle_features_exercise
+    from course_lib.playground import FEATURES
+
+    everything = circle_features_exercise.check(list(FEATURES))
+    assert not everything.passed and "smallest set that works has 2" in everything.message
+    assert circle_features_exercise.check(["x1^2", "x2^2"]).passed
+    assert not circle_features_exercise.check(["x1^2", "x2^2", "x1"]).passed

@@ -197,6 +197,9 @@ def check_against_library(n_features, hidden):
 
 REQUIRED_ACCURACY = 0.95
 CIRCLE_EPOCHS = 100
+# The lesson is "the right few": all seven features also separate the circles, so the answer must be as small as
+# the smallest set that does (x1^2 and x2^2: no single feature is the squared distance).
+SMALLEST_SET = 2
 
 
 def circle_accuracy(features):
@@ -220,6 +223,10 @@ def _separates_circles(answer, expected):
         accuracy = circle_accuracy([name for name in FEATURES if name in answer])
     except PlaygroundError as error:
         raise ValueError(str(error)) from None
+    if accuracy >= REQUIRED_ACCURACY and len(set(answer)) > SMALLEST_SET:
+        return False, (f"these {len(set(answer))} features reach {accuracy:.0%} test accuracy, but the question is "
+                       f"which features are ENOUGH: the smallest set that works has {SMALLEST_SET}. Drop every "
+                       "feature the cut does not need (which number tells the disc from the ring?).")
     if accuracy >= REQUIRED_ACCURACY:
         return True, f"With these features a network with no hidden layer reaches {accuracy:.0%} test accuracy."
     return False, (f"with these features a network with no hidden layer reaches only {accuracy:.0%} test accuracy "
