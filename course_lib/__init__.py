@@ -10,7 +10,7 @@ Everything a notebook needs is one import away, and nothing heavy is loaded unti
     course_lib.train_step                        # the ten lines that training repeats (course_lib/training.py)
 
 Modules, one idea each: activations, initializers, network, losses, backprop, optimizers, training,
-compilation_cache, datasets, devices, playground, widgets, exercises, presentation. (The maintainers' tools, which write the
+compilation_cache, datasets, devices, playground, widgets, exercises, presentation, figures. (The maintainers' tools, which write the
 notebooks, the slides and the site, live outside this package, in the repository's tools/.)
 """
 import importlib

@@ -34,6 +34,7 @@ COURSE_LIB_LAYERS = {
     "course_lib.optimizers": "core",
     "course_lib.datasets": "core",
     "course_lib.presentation": "core",
+    "course_lib.figures": "core",
     "course_lib.training": "training",
     "course_lib.compilation_cache": "training",
     "course_lib.devices": "training",

@@ -149,6 +149,63 @@ def test_no_remote_images(path):
     assert not remote, f"{path.name}: remote images (the course works offline): {remote}"
 
 
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
+
+
+def figures_without_text_alternative(nb):
+    """'cell N: why' for every figure output that a reader who cannot see it gets nothing from.
+
+    A figure is shown with course_lib.figures.show_figure(fig, alt="..."): an HTML <img> whose alt says what it
+    shows. A bare image output (plt.show(), a figure left at the end of a cell) has no text alternative in
+    JupyterLab; an <img> with a missing, generic or too short alt tells the reader nothing.
+    """
+    from course_lib.figures import check_alt
+
+    problems = []
+    for number, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if re.search(r"\bplt\.show\(", cell.source):
+            problems.append(f"cell {number}: plt.show() -- use show_figure(fig, alt=...)")
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for kind in IMAGE_TYPES:
+                if kind in data and not output.get("metadata", {}).get(kind, {}).get("alt"):
+                    problems.append(f"cell {number}: a {kind} output without alt")
+            for image in re.findall(r"<img\b[^>]*>", str(data.get("text/html", ""))):
+                alt = re.search(r'\balt="([^"]*)"', image)
+                try:
+                    check_alt(alt.group(1) if alt else None)
+                except ValueError as error:
+                    problems.append(f"cell {number}: {error}")
+    return problems
+
+
+@solution_params()
+def test_every_figure_has_a_text_alternative(path):
+    problems = figures_without_text_alternative(read_notebook(path))
+    assert not problems, f"{path.name}: figures without a text alternative:\n" + "\n".join(problems)
+
+
+def test_the_figure_check_fails_on_figures_without_a_text_alternative():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    def notebook_with(source, data, metadata=None):
+        output = new_output("display_data", data=data, metadata=metadata or {})
+        return new_notebook(cells=[new_code_cell(source, execution_count=1, outputs=[output])])
+
+    png = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure size 640x480 with 1 Axes>"}
+    assert figures_without_text_alternative(notebook_with("plt.show()", png))              # both faults
+    assert figures_without_text_alternative(notebook_with("fig", png))                     # a bare PNG
+    for alt in ['', 'alt="plot"', 'alt="A curve."']:                                       # none, generic, short
+        html = {"text/html": f'<img src="data:image/png;base64,iVBORw0KGgo=" {alt}>'}
+        assert figures_without_text_alternative(notebook_with("show_figure(fig, alt=...)", html)), alt
+    good = {"text/html": '<img src="data:image/png;base64,iVBORw0KGgo=" alt="The loss falls from 2.3 to 0.1.">'}
+    assert not figures_without_text_alternative(notebook_with("show_figure(fig, alt=...)", good))
+    described_png = notebook_with("fig", png, {"image/png": {"alt": "The loss falls from 2.3 to 0.1."}})
+    assert not figures_without_text_alternative(described_png)
+
+
 def test_the_checks_fail_on_a_notebook_that_misses_the_standard(tmp_path):
     """Each check above, run on a notebook without the standard's parts, fails (so a green run means something)."""
     import nbformat
