@@ -371,26 +371,11 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
 
     history: see the schema in this module's docstring, plus "snapshots": [{"epoch": e, "params": ...}, ...].
     """
-    settings = _check_settings(epochs=epochs, lr=lr, activation=activation, loss=loss, output=output,
-                               optimizer=optimizer, l1=l1, l2=l2, on_divergence=on_divergence,
-                               snapshot_every=snapshot_every)
-    settings["dropout"] = check_rate(dropout)
     resuming = isinstance(params, TrainState)
-    state = _check_state(params, optimizer) if resuming else new_train_state(params, optimizer)
-    dtype = jax.dtypes.canonicalize_dtype(state.params[0]["W"].dtype)  # float64 weights train in float32 without x64
-    x, y = _check_data(state.params, x, y, loss, dtype, "x", "y")
-    if x_val is not None or y_val is not None:
-        x_val, y_val = _check_data(state.params, x_val, y_val, loss, dtype, "x_val", "y_val")
-    batch_size = _check_batch_size(batch_size, len(x))
-    if key is not None:
-        seed = tuple(np.asarray(jax.random.key_data(key)).ravel().tolist())
-    elif isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0; got {seed!r}.")
-
-    # One transfer for everything that is not on the device yet.
-    (params, opt_state), x, y, x_val, y_val = jax.device_put(((_as_arrays(state.params), state.opt_state), x, y,
-                                                              x_val, y_val))
-    state = TrainState(params, opt_state, int(state.epoch))
+    state, x, y, x_val, y_val, batch_size, seed, settings = _prepare(
+        params, x, y, epochs=epochs, lr=lr, batch_size=batch_size, activation=activation, loss=loss, output=output,
+        optimizer=optimizer, seed=seed, key=key, x_val=x_val, y_val=y_val, snapshot_every=snapshot_every, l1=l1,
+        l2=l2, dropout=dropout, on_divergence=on_divergence)
     start = state.epoch
     history = {"epoch": []}
     snapshots = [{"epoch": start, "params": jax.device_get(state.params)}] if snapshot_every else []
@@ -418,6 +403,56 @@ def fit(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="c
     if snapshot_every:
         history["snapshots"] = snapshots
     return (state if resuming else state.params), history
+
+
+def _prepare(params, x, y, *, epochs, lr, batch_size, activation, loss, output, optimizer, seed, key, x_val, y_val,
+             snapshot_every, l1, l2, dropout, on_divergence):
+    """fit's arguments checked and made ready: (state on the device, x, y, x_val, y_val, batch_size, seed,
+    the settings train_epochs takes). `compile_fit_ahead` prepares the same way, so it compiles the same program."""
+    settings = _check_settings(epochs=epochs, lr=lr, activation=activation, loss=loss, output=output,
+                               optimizer=optimizer, l1=l1, l2=l2, on_divergence=on_divergence,
+                               snapshot_every=snapshot_every)
+    settings["dropout"] = check_rate(dropout)
+    state = _check_state(params, optimizer) if isinstance(params, TrainState) else new_train_state(params, optimizer)
+    dtype = jax.dtypes.canonicalize_dtype(state.params[0]["W"].dtype)  # float64 weights train in float32 without x64
+    x, y = _check_data(state.params, x, y, loss, dtype, "x", "y")
+    if x_val is not None or y_val is not None:
+        x_val, y_val = _check_data(state.params, x_val, y_val, loss, dtype, "x_val", "y_val")
+    batch_size = _check_batch_size(batch_size, len(x))
+    if key is not None:
+        seed = tuple(np.asarray(jax.random.key_data(key)).ravel().tolist())
+    elif isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0; got {seed!r}.")
+
+    # One transfer for everything that is not on the device yet.
+    (params, opt_state), x, y, x_val, y_val = jax.device_put(((_as_arrays(state.params), state.opt_state), x, y,
+                                                              x_val, y_val))
+    state = TrainState(params, opt_state, int(state.epoch))
+    return state, x, y, x_val, y_val, batch_size, seed, settings
+
+
+def compile_fit_ahead(params, x, y, *, epochs, lr, batch_size=None, activation="relu", loss="cross_entropy",
+                      output=None, optimizer="sgd", seed=0, key=None, x_val=None, y_val=None, snapshot_every=None,
+                      l1=0.0, l2=0.0, dropout=0.0, on_divergence="raise", on_progress=None):
+    """Start compiling, in a background thread, the program `fit` with these arguments will run; return at once.
+
+    Takes exactly fit's arguments (and checks them the same way). A later `fit` with the same settings and array
+    shapes uses the compiled program, or waits for the rest of its compile; nothing else changes, and the weights
+    are the same as without it. A notebook calls it when it knows which networks it will train later (notebook
+    03 does, for the activations of its last section), so that the student does not wait for those compiles
+    there. Returns a Future of the compiled program.
+
+    >>> from course_lib import init_mlp
+    >>> x, y = np.zeros((8, 2), np.float32), np.zeros(8, np.int32)
+    >>> compiled = compile_fit_ahead(init_mlp([2, 3, 2]), x, y, epochs=5, lr=0.1)
+    >>> compiled.result() is not None          # done; fit(init_mlp([2, 3, 2]), x, y, epochs=5, lr=0.1) uses it
+    True
+    """
+    state, x, y, x_val, y_val, batch_size, seed, settings = _prepare(
+        params, x, y, epochs=epochs, lr=lr, batch_size=batch_size, activation=activation, loss=loss, output=output,
+        optimizer=optimizer, seed=seed, key=key, x_val=x_val, y_val=y_val, snapshot_every=snapshot_every, l1=l1,
+        l2=l2, dropout=dropout, on_divergence=on_divergence)
+    return compile_ahead(state, x, y, x_val, y_val, lr=lr, batch_size=batch_size, seed=seed, **settings)
 
 
 def _diverged(diverged, state, history, snapshots, on_divergence, resuming):
