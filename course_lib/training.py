@@ -62,11 +62,12 @@ class TrainState(NamedTuple):
     epoch: int = 0        # epochs finished so far
 
 
-def train_step(state, x, y, *, optimizer, activation="relu", loss="cross_entropy", l1=0.0, l2=0.0, dropout=0.0,
-               key=None):
+def train_step(state, x, y, *, optimizer, activation="relu", loss="cross_entropy", output=None, l1=0.0, l2=0.0,
+               dropout=0.0, key=None):
     """One step of gradient descent on one mini-batch. Returns (new state, (data loss, outputs)).
 
-    `optimizer` is an `(init, update)` pair from course_lib.optimizers, e.g. `sgd(lr=0.1)`. With `dropout` > 0 a
+    `optimizer` is an `(init, update)` pair from course_lib.optimizers, e.g. `sgd(lr=0.1)`. `output`: the output
+    layer's activation for "mse" (e.g. "sigmoid"; the cross-entropies take logits). With `dropout` > 0 a
     random share of the hidden units is switched off in this step (course_lib.dropout), drawn from `key`.
 
     >>> from course_lib import init_mlp, sgd
@@ -80,7 +81,7 @@ def train_step(state, x, y, *, optimizer, activation="relu", loss="cross_entropy
         if dropout:
             outputs = dropout_forward(params, x, rate=dropout, key=key, training=True, activation=activation)
         else:
-            outputs = forward(params, x, activation=activation, output=output_for_loss(loss))
+            outputs = forward(params, x, activation=activation, output=output_for_loss(loss, output))
         data_loss = compute_loss(loss, outputs, y)
         return data_loss + weight_penalty(params, l1, l2), (data_loss, outputs)
 
@@ -183,7 +184,7 @@ EPOCHS_PER_CALL = 25   # epoch slots of one compiled call: any number of epochs 
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled_epochs(activation, loss, optimizer_name, l1, l2, full_batch, has_val, dropout=0.0):
+def _compiled_epochs(activation, loss, optimizer_name, l1, l2, full_batch, has_val, dropout=0.0, output=None):
     """The jitted program that trains up to EPOCHS_PER_CALL epochs (built once per setting).
 
     It gets the batch orders of every epoch slot, shape (slots, n_batches, batch_size), and runs the first
@@ -196,8 +197,8 @@ def _compiled_epochs(activation, loss, optimizer_name, l1, l2, full_batch, has_v
 
     def run_epochs(state, lr, batch_orders, n_epochs, x, y, x_val, y_val, seed):
         optimizer = get_optimizer(optimizer_name, lr)
-        step = functools.partial(train_step, optimizer=optimizer, activation=activation, loss=loss, l1=l1, l2=l2,
-                                 dropout=dropout)
+        step = functools.partial(train_step, optimizer=optimizer, activation=activation, loss=loss, output=output,
+                                 l1=l1, l2=l2, dropout=dropout)
 
         def one_batch(state, batch):
             indices, number = batch
@@ -219,7 +220,7 @@ def _compiled_epochs(activation, loss, optimizer_name, l1, l2, full_batch, has_v
             if classification:
                 metrics["train_accuracy"] = accuracies.mean()
             if has_val:
-                val_outputs = forward(state.params, x_val, activation=activation)
+                val_outputs = forward(state.params, x_val, activation=activation, output=output_for_loss(loss, output))
                 metrics["val_loss"] = compute_loss(loss, val_outputs, y_val)
                 if classification:
                     metrics["val_accuracy"] = accuracy_from_outputs(val_outputs, y_val)
@@ -248,9 +249,9 @@ def _slots(n, batch_size, first_epoch, n_epochs, seed):
 
 
 def _arguments(state, x, y, x_val, y_val, *, lr, batch_size, seed, n_epochs, activation, loss, optimizer,
-               l1, l2, dropout=0.0):
+               l1, l2, dropout=0.0, output=None):
     program = _compiled_epochs(activation, loss, optimizer, float(l1), float(l2), batch_size == len(x),
-                               x_val is not None, float(dropout))
+                               x_val is not None, float(dropout), output)
     device_state = TrainState(state.params, state.opt_state, np.int32(state.epoch))
     # The dropout masks' seed: the shuffling seed (a key's data folded into one number).
     dropout_seed = np.uint32(int(np.bitwise_xor.reduce(np.atleast_1d(np.asarray(seed, np.uint64)))) % 2**32)
@@ -296,7 +297,7 @@ def _compiler():
 
 
 def train_epochs(state, x, y, x_val=None, y_val=None, *, epochs, lr, batch_size, seed=0, activation="relu",
-                 loss="cross_entropy", optimizer="sgd", l1=0.0, l2=0.0, dropout=0.0):
+                 loss="cross_entropy", output=None, optimizer="sgd", l1=0.0, l2=0.0, dropout=0.0):
     """Train `epochs` (1 to EPOCHS_PER_CALL) epochs from `state` in one compiled call: the core of every trainer.
 
     x, y (and x_val, y_val) are arrays ready for the network: float inputs, targets as the loss wants them.
@@ -305,7 +306,7 @@ def train_epochs(state, x, y, x_val=None, y_val=None, *, epochs, lr, batch_size,
     """
     program, args = _arguments(state, x, y, x_val, y_val, lr=lr, batch_size=batch_size, seed=seed,
                                n_epochs=epochs, activation=activation, loss=loss, optimizer=optimizer, l1=l1, l2=l2,
-                               dropout=dropout)
+                               dropout=dropout, output=output)
     ahead = _compiled_ahead.get(_signature(program, args))
     compiled = ahead.result() if ahead is not None else None     # waits if it is being compiled right now
     with compilation_cache.every_compile():    # the first call compiles the program (or loads it from the cache)
@@ -413,6 +414,9 @@ def _prepare(params, x, y, *, epochs, lr, batch_size, activation, loss, output, 
                                optimizer=optimizer, l1=l1, l2=l2, on_divergence=on_divergence,
                                snapshot_every=snapshot_every)
     settings["dropout"] = check_rate(dropout)
+    if settings["dropout"] and output_for_loss(loss, output) != "linear":
+        raise ValueError(f"dropout trains a network with a linear output (logits); output={output!r} is not "
+                         "supported with it. Use a cross-entropy loss on logits, or train without dropout.")
     state = _check_state(params, optimizer) if isinstance(params, TrainState) else new_train_state(params, optimizer)
     dtype = jax.dtypes.canonicalize_dtype(state.params[0]["W"].dtype)  # float64 weights train in float32 without x64
     x, y = _check_data(state.params, x, y, loss, dtype, "x", "y")
@@ -496,7 +500,7 @@ def _check_settings(*, epochs, lr, activation, loss, output, optimizer, l1, l2, 
         raise ValueError(f"Unknown optimizer {optimizer!r}. Valid optimizers are: {', '.join(OPTIMIZERS)}.")
     output_for_loss(loss, output)          # checks the loss name, and that the cross-entropies get logits
     return {"activation": tuple(activation) if isinstance(activation, list) else activation, "loss": loss,
-            "optimizer": optimizer, "l1": _number("l1", l1), "l2": _number("l2", l2)}
+            "output": output, "optimizer": optimizer, "l1": _number("l1", l1), "l2": _number("l2", l2)}
 
 
 def _check_state(state, optimizer):

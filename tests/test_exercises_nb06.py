@@ -38,6 +38,20 @@ def test_train_step_matches_one_epoch_of_fit_on_a_single_batch():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+def test_train_step_compiled_reference_is_the_step_shown_and_the_solution_shows_it(capsys):
+    """The checker compares with the compiled step (fast on a first run); it computes what train_step computes,
+    and .solution() shows the readable train_step, not the compiled wrapper."""
+    for call in bank.train_step_exercise.inputs():
+        compiled_params, compiled_loss = bank.compiled_train_step(*call.args)
+        eager_params, eager_loss = bank.train_step(*call.args)
+        np.testing.assert_allclose(compiled_loss, eager_loss, rtol=1e-5)
+        for a, b in zip(jax.tree.leaves(compiled_params), jax.tree.leaves(eager_params)):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    bank.train_step_exercise.solution()
+    shown = capsys.readouterr().out
+    assert "def train_step(params, x, y, lr):" in shown and "value_and_grad" in shown and "jax.jit" not in shown
+
+
 def test_train_step_wrong_sign_is_caught():
     def ascent(params, x, y, lr):
         loss = mean_cross_entropy(params, x, y)

@@ -50,6 +50,23 @@ def test_full_batch_sgd_is_plain_gradient_descent():
     assert "train_accuracy" not in history
 
 
+def test_fit_trains_through_the_output_activation_it_is_given():
+    """loss="mse" with output="sigmoid" (notebook 04): the step is the gradient of the MSE of σ(z), and the
+    history's losses are measured through the sigmoid too (never above 1 against 0/1 targets)."""
+    x = np.linspace(-1, 1, 8, dtype=np.float32).reshape(-1, 1)
+    y = (x > 0).astype(np.float32)
+    params = [{"W": np.array([[-4.0]], np.float32), "b": np.zeros(1, np.float32)}]
+    trained, history = fit(params, x, y, epochs=1, lr=1.0, loss="mse", output="sigmoid", x_val=x, y_val=y)
+    grads = jax.grad(loss_value)(params, jnp.asarray(x), jnp.asarray(y), "relu", "mse", "sigmoid")
+    expected = jax.tree.map(lambda p, g: p - 1.0 * g, params, grads)
+    for got, want in zip(jax.tree.leaves(trained), jax.tree.leaves(expected)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert history["train_loss"][0] == pytest.approx(float(loss_value(params, x, y, loss="mse", output="sigmoid")))
+    assert history["val_loss"][0] == pytest.approx(float(loss_value(trained, x, y, loss="mse", output="sigmoid")))
+    with pytest.raises(ValueError, match="dropout"):
+        fit(params, x, y, epochs=1, lr=1.0, loss="mse", output="sigmoid", dropout=0.5)
+
+
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 def test_every_optimizer_learns_xor(optimizer):
     data = datasets.load("xor", n=200, noise=0.05, seed=0)
