@@ -3,7 +3,7 @@
 Toy 2-D sets (for pictures of decision boundaries): "xor", "circles", "moons", "spiral", "gaussians";
 regression: "regression_curve" (1-D), "regression_plane" and "regression_gaussians" (2-D).
 Real data: "digits" (the 8×8 handwritten digits, shipped in course_lib/data/digits.npz) and "breast_cancer"
-(a real tabular set, from scikit-learn).
+(a real tabular set, shipped in course_lib/data/breast_cancer.npz).
 Bad settings (n=0, noise=nan, a split with an empty part) raise a ValueError that says which value to change;
 `check_examples` does the same for data you bring yourself.
 
@@ -24,6 +24,7 @@ import numpy as np
 from course_lib.arrays import check_finite
 
 DIGITS_FILE = Path(__file__).parent / "data" / "digits.npz"
+BREAST_CANCER_FILE = Path(__file__).parent / "data" / "breast_cancer.npz"
 
 
 @dataclass
@@ -317,20 +318,23 @@ def load_digits(test_fraction=0.2, seed=0, standardize_inputs=True):
 
 
 def load_tabular(name="breast_cancer", test_fraction=0.2, seed=0, standardize_inputs=True):
-    """A real tabular data set that scikit-learn ships: "breast_cancer" (569 tumours, 30 measurements,
-    malignant or benign)."""
+    """A real tabular data set: "breast_cancer" (569 tumours, 30 measurements, malignant or benign).
+
+    The table is scikit-learn's copy of the UCI "Breast Cancer Wisconsin (Diagnostic)" data, shipped in
+    course_lib/data/breast_cancer.npz (made by tools/make_breast_cancer_data.py) so that loading it needs only NumPy.
+    """
     if name != "breast_cancer":
         raise ValueError(f"Unknown tabular data set {name!r}. Available: breast_cancer.")
-    from sklearn.datasets import load_breast_cancer
-
-    raw = load_breast_cancer()
-    x_train, x_test, y_train, y_test = train_test_split(raw.data.astype(np.float32), raw.target.astype(np.int32),
-                                                        test_fraction, seed)
+    with np.load(BREAST_CANCER_FILE) as stored:
+        measurements = stored["measurements"]               # float32 in the file
+        labels = stored["labels"].astype(np.int32)
+        feature_names, class_names = stored["feature_names"].tolist(), stored["class_names"].tolist()
+    x_train, x_test, y_train, y_test = train_test_split(measurements, labels, test_fraction, seed)
     mean = std = None
     if standardize_inputs:
         x_train, x_test, mean, std = standardize(x_train, x_test)
     return Dataset("breast_cancer", x_train, y_train, x_test, y_test, "classification", 2,
-                   feature_names=list(raw.feature_names), class_names=list(raw.target_names), mean=mean, std=std)
+                   feature_names=feature_names, class_names=class_names, mean=mean, std=std)
 
 
 def load(name, *, n=None, noise=None, test_fraction=0.2, seed=0, standardize_inputs=False, **options):

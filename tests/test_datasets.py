@@ -111,6 +111,34 @@ def test_loading_the_digits_does_not_import_scikit_learn():
     assert result.stdout.split() == ["1797", "False"]
 
 
+
+# --- so does the breast-cancer table --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("test_fraction,seed,standardize_inputs", [(0.2, 0, True), (0.3, 3, False)])
+def test_shipped_breast_cancer_equals_scikit_learns_bit_for_bit(test_fraction, seed, standardize_inputs):
+    from sklearn.datasets import load_breast_cancer
+
+    raw = load_breast_cancer()      # what load_tabular read before the table was shipped
+    x_train, x_test, y_train, y_test = datasets.train_test_split(raw.data.astype(np.float32),
+                                                                 raw.target.astype(np.int32), test_fraction, seed)
+    expected = {"x_train": x_train, "x_test": x_test, "y_train": y_train, "y_test": y_test}
+    if standardize_inputs:
+        expected["x_train"], expected["x_test"], expected["mean"], expected["std"] = datasets.standardize(x_train,
+                                                                                                          x_test)
+    shipped = datasets.load_tabular("breast_cancer", test_fraction, seed, standardize_inputs)
+    for name, value in expected.items():
+        got = getattr(shipped, name)
+        assert got.dtype == value.dtype, name
+        np.testing.assert_array_equal(got, value, err_msg=name)
+    assert shipped.feature_names == list(raw.feature_names) and shipped.class_names == list(raw.target_names)
+
+
+def test_loading_the_breast_cancer_table_does_not_import_scikit_learn():
+    code = ("import sys; from course_lib import datasets; data = datasets.load('breast_cancer'); "
+            "print(len(data.x_train) + len(data.x_test), any(m.split('.')[0] == 'sklearn' for m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["569", "False"]
+
 # --- settings that used to give NaN points, empty sets or a NumPy error ------------------------------------------
 
 @pytest.mark.parametrize("call,message", [
