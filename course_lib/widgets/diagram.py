@@ -157,7 +157,7 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
                     node["sum"] = float(sums[layer][k])
             if layer > 0:
                 bias = float(params[layer - 1]["b"][k])
-                node.update(bias=bias, bias_text=f"b {fmt(bias)}", bias_color=style.sign_color(bias))
+                node.update(bias=bias, bias_text=f"b {fmt(bias)}", bias_color=style.sign_text_color(bias))
                 if grads is not None:
                     grad = float(np.asarray(grads[layer - 1]["b"])[k])
                     node.update(grad_b=grad, grad_b_text=f"∇b {fmt(grad, 3)}")
@@ -184,6 +184,7 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
                         "label_x": sx + (ex - sx) * t, "label_y": y1 + (y2 - y1) * t,
                         "weight": w, "width": thin + (thick - thin) * strength,
                         "color": style.sign_color(w) if np.isfinite(w) else style.muted,
+                        "label_color": style.sign_text_color(w) if np.isfinite(w) else style.text,
                         "dash": bool(style.dash_negative and w < 0), "label": fmt(w) if label_weights else "",
                         "grad": None, "grad_label": ""}
                 if G is not None:
@@ -200,10 +201,59 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
 
     warning = "" if all_finite(params) else ("Some weights are NaN or infinite (did training diverge? "
                                              "try a smaller learning rate): they are drawn grey.")
+    description = describe_network(params, names_in, output_names, hidden_names, output, nodes, grads, selected,
+                                   selected_value)
     return {"width": width, "height": height, "nodes": nodes, "edges": edges, "tiles": tiles,
             "tile_shape": [resolution, resolution] if tiles is not None else None,
             "weight_scale": scale, "edit_bound": _edit_bound(scale), "selected": selected,
-            "selected_value": selected_value, "show_gradients": grads is not None, "warning": warning}
+            "selected_value": selected_value, "show_gradients": grads is not None, "warning": warning,
+            "description": description}
+
+
+def _count(n, word):
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def describe_network(params, input_names, output_names, hidden_names, output, nodes, grads=None, selected=None,
+                     selected_value=None):
+    """The diagram in words, for a screen reader (the SVG's accessible name): layers, the signs and the largest
+    weight, the outputs for the input shown, the weight being edited.
+
+    >>> from course_lib import init_mlp
+    >>> describe_network(init_mlp([2, 3, 1], seed=0), ["x1", "x2"], ["ŷ"], ["relu"], "linear", [])[:62]
+    'Network diagram: 2 inputs (x1, x2) → 3 relu units → 1 output ('
+    """
+    layers = [f"{_count(len(input_names), 'input')} ({', '.join(input_names)})"]
+    layers += [f"{_count(layer['W'].shape[1], hidden_names[k] + ' unit')}" for k, layer in enumerate(params[:-1])]
+    layers.append(f"{_count(len(output_names), 'output')} ({output})")
+    weights = np.concatenate([layer["W"].ravel() for layer in params])
+    finite = weights[np.isfinite(weights)]
+    text = f"Network diagram: {' → '.join(layers)}. {_count(weights.size, 'weight')}: {int(np.sum(finite >= 0))} " \
+           f"positive (blue, solid), {int(np.sum(finite < 0))} negative (orange, dashed)"
+    if finite.size < weights.size:
+        text += f", {weights.size - finite.size} not finite (grey)"
+    largest = None       # (|w|, layer, i, j) of the largest finite weight
+    for k, layer in enumerate(params):
+        magnitudes = np.where(np.isfinite(layer["W"]), np.abs(layer["W"]), -1.0)
+        if magnitudes.size and magnitudes.max() >= 0 and (largest is None or magnitudes.max() > largest[0]):
+            largest = (magnitudes.max(), k, *np.unravel_index(np.argmax(magnitudes), magnitudes.shape))
+    if largest is not None:
+        _, layer, i, j = largest
+        text += f"; the largest |weight| is layer {layer} W[{i}, {j}] = {fmt(params[layer]['W'][i, j])}"
+    text += "."
+    shown = [node for node in nodes if node["kind"] == "output" and node["value"] is not None]
+    if shown:
+        text += " Outputs for the input shown: " + ", ".join(f"{node['label']} = {node['value_text']}"
+                                                             for node in shown) + "."
+    if grads is not None:
+        largest = max(float(np.nanmax(np.abs(np.asarray(g["W"])))) if np.asarray(g["W"]).size else 0.0
+                      for g in grads)
+        text += f" Gradients shown under the weights (largest |gradient| {fmt(largest, 3)})."
+    if selected and selected_value is not None:
+        where = (f"bias b[{int(selected['j'])}]" if selected.get("kind") == "b"
+                 else f"weight W[{int(selected['i'])}, {int(selected['j'])}]")
+        text += f" Editing layer {int(selected['layer'])} {where} = {fmt(selected_value, 3)}."
+    return text
 
 
 def _edit_bound(scale):
