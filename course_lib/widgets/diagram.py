@@ -24,7 +24,7 @@ from course_lib.network import OUTPUTS, ShapeError, forward, hidden_activations
 from course_lib.widgets._base import (CourseWidget, all_finite, as_input, as_params, fmt, front_end,
                                       max_abs_weight, sizes_of)
 from course_lib.widgets.planes import check_extent, layer_grids
-from course_lib.widgets.style import diverging_rgba, get_style, hex_to_rgb
+from course_lib.widgets.style import contrast_ratio, diverging_rgba, get_style
 
 AUTO_LABEL_EDGES = 16     # show every weight's value when the network has at most this many edges
 
@@ -41,9 +41,8 @@ def default_size(sizes, style, tiles=False, gradients=False, values=False):
 
 
 def _text_color_on(fill):
-    """Black or white, whichever reads better on `fill` (relative luminance)."""
-    r, g, b = hex_to_rgb(fill) / 255
-    return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "#FFFFFF"
+    """Black or white, whichever has the higher contrast on `fill` (WCAG's ratio: at least 4.58 on any colour)."""
+    return "#000000" if contrast_ratio("#000000", fill) >= contrast_ratio("#FFFFFF", fill) else "#FFFFFF"
 
 
 def _rgba_to_hex(rgba):
