@@ -3,7 +3,9 @@
 An edge's width grows with |weight| and its colour gives the sign (blue positive, orange and dashed
 negative); each node shows its bias, and, for a chosen input, its value; for notebook 05 each edge can
 also show the gradient of the loss with respect to its weight. Click an edge (or a bias) in the
-browser and a slider appears to change it; the output updates at once.
+browser and a slider appears to change it; the output updates at once. The keyboard does the same (arrow
+keys choose, + and - change, Enter edits; see diagram.js), and `describe_network` puts the picture in words for
+screen readers.
 
 `diagram_layout(params, ...)` computes everything that is drawn (pure function, testable without a
 browser); `NetworkDiagram` is the thin widget that shows it.
@@ -270,7 +272,9 @@ class NetworkDiagram(CourseWidget):
     shows its value. show_gradients: show each weight's gradient, from `grads` if given, else computed
     with `course_lib.backprop` on the example (x, y) with `loss`. heatmaps: draw each node as a tile of its
     value over the input plane (2-input networks; `extent` = (x1_min, x1_max, x2_min, x2_max)).
-    editable: clicking an edge or a bias shows a slider that changes it.
+    editable: clicking an edge or a bias shows a slider that changes it. With the keyboard: Tab to the diagram,
+    arrow keys choose a weight or bias, + / - change it by 0.1, Enter moves into the slider, Escape closes it.
+    The drawing's accessible name (`drawn["description"]`) says what it shows and follows every change.
 
     Change it from Python: `diagram.params = new_params`, `diagram.x = [0.5, -1]`,
     `diagram.set_weight(layer, i, j, value)`, `diagram.set_bias(layer, j, value)`; watch it with

@@ -196,6 +196,23 @@ def test_every_course_widget_has_no_serious_violations_and_works_with_keys(open_
     assert labels and all(labels), labels
     assert any(label.startswith("Decision boundary over x1 and x2: ") for label in labels), labels
 
+    # Every control in the outputs shows a focus ring (2 px or more) when it has the keyboard's focus.
+    lab_page.keyboard.press("Shift")          # a key pressed: focus from now on counts as keyboard focus
+    rings = lab_page.evaluate("""panelId => {
+        const panel = document.getElementById(panelId);
+        const controls = panel.querySelectorAll(
+          '.jp-OutputArea-output :is(button, input, select, [tabindex="0"], [contenteditable="true"])');
+        return Array.from(controls).filter(c => c.offsetParent !== null).map(c => {
+          c.focus();
+          const style = getComputedStyle(c);
+          return {what: c.className || c.tagName, label: c.getAttribute('aria-label'),
+                  ring: style.outlineStyle !== 'none' ? parseFloat(style.outlineWidth) : 0};
+        }); }""", panel_id)
+    print(f"{len(rings)} controls in the outputs, focus rings: {sorted({ring['ring'] for ring in rings})} px")
+    assert len(rings) > 20, rings
+    thin = [ring for ring in rings if ring["ring"] < 2]
+    assert not thin, thin
+
     # The replay: Tab from the play button to the snapshot slider, Right arrow: the next snapshot is shown.
     label = replay.locator(".widget-html").first
     expect(label).to_contain_text("epoch 0")
