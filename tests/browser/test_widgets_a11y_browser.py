@@ -129,6 +129,7 @@ def test_weights_edited_with_the_keyboard_alone(open_notebook, lab_page, screens
     expect(svg).to_be_visible()
     edge = svg.locator(".edge[data-layer='0'][data-i='0'][data-j='0'] .edge-line")
     width_before, name_before = edge.get_attribute("stroke-width"), svg.get_attribute("aria-label")
+    cells_before = [cell["source"] for cell in nb.cell_data()]
 
     # From the last input slider, Tab reaches the diagram (one tab stop; the slider's readout box comes first),
     # with a visible focus ring.
@@ -141,8 +142,10 @@ def test_weights_edited_with_the_keyboard_alone(open_notebook, lab_page, screens
     assert "course-diagram-keys" in now["cls"], now
     assert now["outline"] != "none" and now["outlineWidth"] >= 2, now
 
-    # The arrow key picks the first weight (the editor opens on it); + five times adds 0.5.
-    lab_page.keyboard.press("ArrowRight")
+    # An arrow key picks the first weight (the editor opens on it); + five times adds 0.5. (Down is also
+    # JupyterLab's "next cell" key: the diagram keeps it, so the active cell must not move.)
+    active_cell = lab_page.evaluate(f"() => window.courseHarness.panel({json.dumps(NOTEBOOK)}).content.activeCellIndex")
+    lab_page.keyboard.press("ArrowDown")
     editor = out.locator(".course-editor")
     expect(editor).to_be_visible()
     expect(editor.locator(".course-editor-label")).to_have_text("layer 0: weight W[0, 0]")
@@ -168,7 +171,9 @@ def test_weights_edited_with_the_keyboard_alone(open_notebook, lab_page, screens
     nb.sync_kernel()
     nb.assert_no_errors()
     # JupyterLab took none of those keys as notebook shortcuts: same cells, nothing added or deleted.
-    assert len(nb.cell_data()) == len(nb.cell_data()) and nb.find_cell(DIAGRAM_CELL) == index
+    assert [cell["source"] for cell in nb.cell_data()] == cells_before
+    assert lab_page.evaluate(f"() => window.courseHarness.panel({json.dumps(NOTEBOOK)}).content.activeCellIndex") \
+        == active_cell
     nb.screenshot("a11y_keyboard_edit", index, directory=screenshot_dir)
 
 
