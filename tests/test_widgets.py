@@ -20,7 +20,9 @@ from course_lib.widgets import (PRESENTATION, DecisionBoundary, LinePlot, LossCu
                                 TrainingReplay, WeightMatrices, activation_explorer, boundary_grid, diagram_layout,
                                 layer_grids, learning_rate_explorer, link_input, link_params, use_style)
 from bench.recording_comm import RecordingComm
-from course_lib.widgets.style import DEFAULT, class_rgba, diverging_rgba, hex_to_rgb, sequential_rgba
+from course_lib.widgets.diagram import _text_color_on
+from course_lib.widgets.style import (CLASS_MARKERS, DEFAULT, class_rgba, contrast_ratio, diverging_rgba, hex_to_rgb,
+                                     sequential_rgba)
 
 WIDGETS_DIR = pathlib.Path(__file__).resolve().parents[1] / "course_lib" / "widgets"
 
@@ -531,3 +533,140 @@ def test_saved_state_and_html_export_embed_the_front_end(tmp_path):
     view = nb.cells[0].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
     assert f'"model_id": "{view}"' in html and view in state
     assert "application/vnd.jupyter.widget-state+json" in html and "drawDiagram" in html
+
+
+# --- accessibility (issue 18) --------------------------------------------------------------------------------
+# The browser side (axe-core on notebook 02 and on every widget, keyboard-only editing) is in
+# tests/browser/test_widgets_a11y_browser.py.
+
+@pytest.mark.parametrize("style", [DEFAULT, PRESENTATION], ids=["default", "presentation"])
+def test_text_and_essential_graphics_meet_wcag_aa_contrast(style):
+    background = style.background
+    text_colours = {"text": style.text, "positive_text": style.positive_text,
+                    "negative_text": style.negative_text, "gradient": style.gradient}
+    for name, colour in text_colours.items():
+        # text (weights, biases, gradients, labels) needs 4.5:1 on the background it is printed on
+        assert contrast_ratio(colour, background) >= 4.5, (style.name, name, colour)
+    graphics = {"positive": style.positive, "negative": style.negative, "muted": style.muted,
+                "highlight": style.highlight} | {f"class {k}": c for k, c in enumerate(style.class_colors)}
+    for name, colour in graphics.items():
+        # edges, curves, axes, data points: 3:1 on the white background and on the pale "unsure" colour
+        assert contrast_ratio(colour, background) >= 3.0, (style.name, name, colour)
+        assert contrast_ratio(colour, style.neutral) >= 3.0, (style.name, name, colour)
+    # a node's value printed on its own fill: black or white, whichever reads at 4.5:1 or more
+    for fill in diverging_rgba(np.linspace(-1, 1, 401), vmax=1.0, style=style):
+        hex_fill = "#{:02X}{:02X}{:02X}".format(*fill[:3])
+        assert contrast_ratio(_text_color_on(hex_fill), hex_fill) >= 4.5, hex_fill
+
+
+def test_contrast_ratio_is_wcags_formula():
+    assert contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert contrast_ratio("#FFFFFF", "#FFFFFF") == pytest.approx(1.0)
+    assert contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)    # the classic near-miss grey
+    assert contrast_ratio("#0072B2", "#FFFFFF") == contrast_ratio("#FFFFFF", "#0072B2")
+
+
+def test_css_colours_of_the_error_box_and_the_focus_ring_meet_aa():
+    css = (WIDGETS_DIR / "widgets.css").read_text()
+    error = re.search(r"\.course-widget-error \{[^}]*\}", css).group(0)
+    colour = re.search(r"\bcolor: (#[0-9a-fA-F]{6})", error).group(1)
+    fill = re.search(r"background: (#[0-9a-fA-F]{6})", error).group(1)
+    assert contrast_ratio(colour, fill) >= 4.5
+    focus = re.search(r":focus-visible \{[^}]*outline: 2px solid (#[0-9a-fA-F]{6})", css).group(1)
+    assert contrast_ratio(focus, "#FFFFFF") >= 3.0
+
+
+def test_diagram_names_its_drawing_and_the_name_follows_the_weights(params):
+    diagram = NetworkDiagram(params, activation="tanh", x=[1.0, 0.0], feature_names=["a", "b"])
+    text = diagram.drawn["description"]
+    assert text.startswith("Network diagram: 2 inputs (a, b) → 4 tanh units → 1 output (linear). 12 weights: ")
+    n_negative = sum(int(np.sum(np.asarray(p["W"]) < 0)) for p in params)
+    assert f"{12 - n_negative} positive (blue, solid), {n_negative} negative (orange, dashed)" in text
+    output = float(forward(numpy_params(params), np.array([[1.0, 0.0]]), activation="tanh")[0, 0])
+    assert f"Outputs for the input shown: ŷ = {output:.2f}." in text
+    diagram.set_weight(0, 0, 0, 9.0)
+    assert "the largest |weight| is layer 0 W[0, 0] = 9.00" in diagram.drawn["description"]
+    diagram.select(1, 2, 0)
+    assert diagram.drawn["description"].endswith(f"Editing layer 1 weight W[2, 0] = {params[1]['W'][2, 0]:.3f}.")
+    assert sent_to_browser(diagram)[0]["scene"]["description"] == diagram.drawn["description"]
+
+
+def test_weight_and_bias_labels_use_the_text_colours(params):
+    scene = diagram_layout(params, show_weights=True)
+    for edge in scene["edges"]:
+        assert edge["label_color"] == (DEFAULT.positive_text if edge["weight"] >= 0 else DEFAULT.negative_text)
+        assert edge["color"] == (DEFAULT.positive if edge["weight"] >= 0 else DEFAULT.negative)
+    biases = [node for node in scene["nodes"] if node["bias"] is not None]
+    assert {node["bias_color"] for node in biases} <= {DEFAULT.positive_text, DEFAULT.negative_text}
+
+
+def test_boundary_classes_differ_in_shape_and_its_name_says_the_score(params, xor):
+    boundary = DecisionBoundary(params, xor, activation="tanh", resolution=16)
+    train, test = boundary.drawn["points"]
+    assert train["shape"] == "dot" and test["shape"] == "ring"          # filled / hollow
+    for group, labels in ((train, xor.y_train), (test, xor.y_test)):
+        labels = np.asarray(labels).reshape(-1).astype(int)
+        assert group["markers"].tolist() == labels.tolist()             # class 0: circle, class 1: square
+    assert [CLASS_MARKERS[entry_marker] for entry_marker in (0, 1)] == ["circle", "square"]
+    assert [(entry["label"], entry["marker"]) for entry in boundary.drawn["legend"]] == [("class 0", "circle"),
+                                                                                        ("class 1", "square")]
+    percent = round(100 * boundary.drawn["train_score"])
+    assert boundary.drawn["description"].startswith(
+        f"Decision boundary over x1 and x2: {percent}% of the training points on the right side, ")
+    assert "Markers: class 0 circles, class 1 squares; training points filled, test points hollow." in \
+        boundary.drawn["description"]
+    before = boundary.drawn["description"]
+    boundary.params = [{"W": np.zeros_like(p["W"]), "b": np.zeros_like(p["b"])} for p in numpy_params(params)]
+    assert boundary.drawn["description"] != before
+
+
+def test_regression_and_three_class_planes_are_described():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(30, 2))
+    three = DecisionBoundary(init_mlp([2, 3, 3], seed=0), (x, np.arange(30) % 3), resolution=8)
+    assert three.drawn["points"][0]["markers"].tolist()[:3] == [0, 1, 2]
+    assert "class 2 triangles" in three.drawn["description"]
+    regression = DecisionBoundary(init_mlp([2, 3, 1], seed=0), (x, x[:, :1] * 2.0), resolution=8)
+    assert regression.drawn["points"][0]["markers"] is None and regression.drawn["legend"] == []
+    assert regression.drawn["description"].startswith("Network output over x1 and x2: train MSE ")
+
+
+def test_plots_tiles_and_landscape_describe_what_they_draw(params):
+    curve = LossCurve({"epoch": [1, 2, 3], "train_loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.7, 0.6]}, marker=2)
+    assert curve.drawn["description"] == ("loss per epoch. train loss (solid line): 0.90 at epoch 1.00, 0.40 at "
+                                          "epoch 3.00; validation loss (dashed line): 1.00 at epoch 1.00, 0.60 at "
+                                          "epoch 3.00; marker at epoch 2.00.")
+    curve.marker_x = 3
+    assert curve.drawn["description"].endswith("marker at epoch 3.00.")
+    heatmaps = NeuronHeatmaps(params, activation="tanh", resolution=6)
+    tile = heatmaps.drawn["panels"][0]["tiles"][0]["values"]
+    name = sent_to_browser(heatmaps)[0]["scene"]["layout"][0]["tiles"][0]["description"]
+    assert name.startswith(f"hidden layer 1 (tanh), colour scale ±") and f"from {tile.min():.2f} to {tile.max():.2f}" \
+        in name
+    x = np.linspace(1, 4, 20).reshape(-1, 1)
+    explorer = learning_rate_explorer(x, 1.5 * x + 0.5, lr=0.05, steps=10, resolution=11)
+    text = explorer.landscape.drawn["description"]
+    assert text.startswith("the loss landscape over w (slope) and b (intercept): darker = lower loss; the lowest "
+                           "point (a star) at w = 1.50, b = 0.50. Gradient descent path of 10 steps from w = -1.00")
+    explorer.steps.value = 20
+    assert "path of 20 steps" in explorer.landscape.drawn["description"]
+
+
+def test_front_ends_have_keyboard_handlers_names_and_focus():
+    diagram = (WIDGETS_DIR / "diagram.js").read_text()
+    plane = (WIDGETS_DIR / "plane.js").read_text()
+    common = (WIDGETS_DIR / "common.js").read_text()
+    # the diagram: one tab stop, a documented key map, the editor's inputs named, Escape back to the diagram
+    assert 'keys.setAttribute("tabindex", "0")' in diagram and 'addEventListener("keydown"' in diagram
+    for key in ('"ArrowRight"', '"ArrowLeft"', '"Enter"', '" "', '"+"', '"-"', '"Escape"', '"Home"', '"End"'):
+        assert key in diagram, key
+    assert "DIAGRAM_KEYS" in diagram and "aria-describedby" in diagram and 'role: "status"' in diagram
+    assert '"aria-label": "value of the selected weight, as a number"' in diagram
+    assert '"aria-label": "close the editor"' in diagram
+    # the plane: clickable ones are a tab stop moved with the arrow keys
+    assert 'canvas.setAttribute("tabindex", "0")' in plane and "ArrowUp: [0, 1]" in plane and "scene.description" in plane
+    # ipywidgets' sliders and Play buttons get names; every course view turns the naming on
+    assert "aria-input-field-name" in common and 'control.setAttribute("aria-label", text)' in common
+    for name in ("diagram.js", "plane.js", "lineplot.js", "tiles.js"):
+        assert "nameControlsAround(el)" in (WIDGETS_DIR / name).read_text(), name
+    assert ":focus-visible" in (WIDGETS_DIR / "widgets.css").read_text()

@@ -2,8 +2,10 @@
 
 The background is the network's output at every point of a grid: for two classes the probability of
 class 1 (orange = class 0, blue = class 1, pale = unsure), for several classes the winning class faded by
-how sure it is, for regression the value. Training points are filled dots, test points rings.
-`discretize` paints only the decision (no shades). It updates live when the weights change.
+how sure it is, for regression the value. Training points are filled markers, test points hollow ones, and each
+class has its own marker shape (circle, square, triangle, ...) besides its colour. `discretize` paints only the
+decision (no shades). It updates live when the weights change. Its accessible name says what it shows, e.g.
+"Decision boundary over x1 and x2: 94% of the training points on the right side ...", and follows the weights.
 
 `boundary_scene(params, data, ...)` computes what is drawn (pure function); `DecisionBoundary` shows it.
 
@@ -22,7 +24,7 @@ from course_lib.network import ShapeError, forward
 from course_lib.training import accuracy_from_outputs
 from course_lib.widgets._base import CourseWidget, all_finite, as_params, fmt, front_end
 from course_lib.widgets.planes import boundary_grid, check_extent, plane_extent
-from course_lib.widgets.style import class_rgba, diverging_rgba, get_style
+from course_lib.widgets.style import CLASS_MARKERS, class_rgba, diverging_rgba, get_style
 
 
 def as_plane_data(data, task=None):
@@ -118,6 +120,46 @@ def point_colors(labels, task, n_classes, style, vmax=1.0):
     return diverging_rgba(labels[:, 0], vmax, style)
 
 
+def point_markers(labels, task):
+    """One marker shape per data point, as indices into CLASS_MARKERS (uint8): its class's shape, so that classes
+    differ in shape as well as colour. Regression targets have no classes: None (plane.js draws circles)."""
+    if task != "classification":
+        return None
+    return (np.asarray(labels, dtype=int).reshape(-1) % len(CLASS_MARKERS)).astype(np.uint8)
+
+
+def class_legend(n_classes, style):
+    """What each class looks like: [{"label": "class 0", "color", "marker"}, ...] (the legend under the plane)."""
+    return [{"label": f"class {k}", "color": style.class_color(k), "marker": CLASS_MARKERS[k % len(CLASS_MARKERS)]}
+            for k in range(max(n_classes, 2))]
+
+
+def describe_boundary(kind, task, n_classes, feature_names, train_score, test_score, has_test, title=""):
+    """The plane in words, for a screen reader (the canvas's accessible name).
+
+    >>> describe_boundary("probability", "classification", 2, ["x1", "x2"], 0.94, 0.9, True)[:78]
+    'Decision boundary over x1 and x2: 94% of the training points on the right side'
+    """
+    over = f"over {feature_names[0]} and {feature_names[1]}"
+    if task == "regression":
+        text = (f"{title or 'Network output'} {over}: train MSE {fmt(train_score, 3)}"
+                + (f", test MSE {fmt(test_score, 3)}" if has_test else "")
+                + ". Shading: blue = positive output, orange = negative; points coloured by their target.")
+        return text
+    right = "nan" if not np.isfinite(train_score) else f"{100 * train_score:.0f}%"
+    text = f"{title or 'Decision boundary'} {over}: {right} of the training points on the right side"
+    if has_test:
+        test = "nan" if not np.isfinite(test_score) else f"{100 * test_score:.0f}%"
+        text += f", {test} of the test points"
+    shapes = ", ".join(f"class {k} {CLASS_MARKERS[k % len(CLASS_MARKERS)].replace('_', ' ')}s"
+                       for k in range(max(n_classes, 2)))
+    if kind == "probability":
+        text += ". Shading: orange = class 0, blue = class 1, pale = unsure"
+    else:
+        text += f". Shading: the colour of the winning class among {n_classes}, pale = unsure"
+    return text + f". Markers: {shapes}; training points filled, test points hollow."
+
+
 def boundary_scene(params, data, activation="relu", *, task=None, resolution=64, extent=None, discretize=False,
                    show_test=True, style=None, width=320, height=320, title=None, marker=None):
     """Everything the decision boundary draws: the coloured grid image, the points, the score line.
@@ -138,11 +180,11 @@ def boundary_scene(params, data, activation="relu", *, task=None, resolution=64,
 
     points = [{"name": "train", "xy": data.x_train.astype(np.float32),
                "colors": point_colors(data.y_train, data.task, data.n_classes, style, target_vmax or 1.0),
-               "shape": "dot"}]
+               "shape": "dot", "markers": point_markers(data.y_train, data.task)}]
     if show_test and data.x_test is not None and len(data.x_test):
         points.append({"name": "test", "xy": data.x_test.astype(np.float32),
                        "colors": point_colors(data.y_test, data.task, data.n_classes, style, target_vmax or 1.0),
-                       "shape": "ring"})
+                       "shape": "ring", "markers": point_markers(data.y_test, data.task)})
 
     train_score = score(params, data.x_train, data.y_train, activation, data.task)
     test_score = score(params, data.x_test, data.y_test, activation, data.task)
@@ -154,17 +196,20 @@ def boundary_scene(params, data, activation="relu", *, task=None, resolution=64,
     if not all_finite(params) or not np.isfinite(grid["values"]).all():
         warning = ("The network's output is NaN or infinite here (painted grey): the weights are too large or "
                    "broken. If training diverged, try a smaller learning rate.")
+    description = describe_boundary(grid["kind"], data.task, data.n_classes, data.feature_names, train_score,
+                                    test_score, show_test and data.x_test is not None, title or "")
+    legend = class_legend(data.n_classes, style) if data.task == "classification" else []
     return {"kind": grid["kind"], "values": grid["values"], "classes": grid["classes"], "image": image,
             "image_shape": list(image.shape[:2]), "extent": list(extent), "points": points,
             "discretize": bool(discretize), "task": data.task, "n_classes": data.n_classes,
             "train_score": train_score, "test_score": test_score, "caption": caption,
             "axis_labels": data.feature_names, "title": title or "", "width": int(width), "height": int(height),
             "marker": None if marker is None else [float(v) for v in np.asarray(marker).reshape(-1)[:2]],
-            "path": None, "warning": warning}
+            "path": None, "warning": warning, "description": description, "legend": legend}
 
 
 class DecisionBoundary(CourseWidget):
-    """The network's output over the input plane, with the training (dots) and test (rings) points.
+    """The network's output over the input plane, with the training (filled) and test (hollow) points.
 
     DecisionBoundary(params, data, activation="relu", task=None, resolution=64, extent=None,
                      discretize=False, show_test=True, title=None, width=320, height=320, style=None)
@@ -172,7 +217,8 @@ class DecisionBoundary(CourseWidget):
     data: a course Dataset with 2 features (e.g. `course_lib.datasets.load("moons")`), or (x, y), or
     (x_train, y_train, x_test, y_test). The network needs 2 inputs: 1 output (a logit) for two classes,
     one per class for more, or 1 for regression. `discretize` shows only the decision (also a checkbox in
-    the widget). Clicking the plane puts the clicked point in `picked` (link it to a NetworkDiagram's x).
+    the widget). Clicking the plane puts the clicked point in `picked` (link it to a NetworkDiagram's x); with the
+    keyboard, tab to the plane and move the picked point with the arrow keys (Shift: bigger steps).
 
     Change it from Python: `boundary.params = new_params`, `boundary.discretize = True`,
     `boundary.marker = [0.5, -1]`. `boundary.drawn` holds what is drawn (see `boundary_scene`).

@@ -70,6 +70,91 @@ function errorBox(model, root) {
   return box;
 }
 
+let courseIds = 0;
+function uniqueId(prefix) {
+  courseIds += 1;
+  return `${prefix}-${Date.now().toString(36)}-${courseIds}`;
+}
+
+// ipywidgets 8.1 draws a slider's handle (noUiSlider, role "slider") with no accessible name: its description is a
+// <label> tied to nothing. The Play widget's buttons hold only an icon. Screen readers then say "slider" and
+// "button", and axe-core reports them (aria-input-field-name, button-name). Once a course widget is shown, the page
+// names such controls: a slider by its description (or else its tooltip), a Play button by what its icon shows
+// (play, pause, stop, repeat). This covers the sliders a notebook puts next to a diagram, `weight_slider`, the
+// explorers' and the replay's controls. A name given some other way is kept. One watcher per page, whatever the
+// number of widgets; it looks only at what was added (or at a Play icon that changed).
+const PLAY_ICON_NAMES = [["fa-pause", "pause"], ["fa-play", "play"], ["fa-stop", "stop"], ["fa-retweet", "repeat"],
+                         ["fa-repeat", "repeat"]];
+const UNNAMED_CONTROLS = ".noUi-handle, .widget-readout, .widget-play button, .jupyter-widget-play button";
+
+function nameIpywidgetControl(control) {
+  if (control.hasAttribute("aria-labelledby")) return;
+  if (control.hasAttribute("aria-label") && !control.dataset.courseNamed) return;
+  let text = "";
+  const readout = control.classList.contains("widget-readout");
+  if (readout || control.classList.contains("noUi-handle")) {
+    // the slider's handle, and the box beside it where its value can be typed
+    const slider = control.closest(".widget-slider, .jupyter-widget-slider, .widget-inline-hbox, .widget-inline-vbox");
+    const label = slider ? slider.querySelector(":scope > .widget-label") : null;
+    text = label ? (label.textContent.replace(/\u200b/g, "").trim() || (label.title || "").trim()) : "";
+    if (readout && text) {
+      text += ", typed value";
+      control.setAttribute("role", "textbox");
+    }
+  } else {
+    const icon = control.querySelector("i");
+    const found = icon ? PLAY_ICON_NAMES.find(([name]) => icon.classList.contains(name)) : null;
+    text = found ? found[1] : "";
+    if (text) control.title = text;
+  }
+  if (text && control.getAttribute("aria-label") !== text) {
+    control.setAttribute("aria-label", text);
+    control.dataset.courseNamed = "1";
+  }
+}
+
+function nameIpywidgetControls(root) {
+  if (root.matches && root.matches(UNNAMED_CONTROLS)) nameIpywidgetControl(root);
+  if (root.querySelectorAll) for (const control of root.querySelectorAll(UNNAMED_CONTROLS)) nameIpywidgetControl(control);
+}
+
+function nameControlsAround(el) {
+  const doc = el.ownerDocument || document;
+  const win = doc.defaultView || window;
+  if (!win.__courseControlNamer) {
+    let pending = [];
+    let frame = null;
+    const pass = () => {
+      frame = null;
+      const roots = pending;
+      pending = [];
+      for (const root of roots) if (root.isConnected) nameIpywidgetControls(root);
+    };
+    const observer = new win.MutationObserver((records) => {
+      for (const record of records) {
+        if (record.type === "attributes") {
+          // a Play button's icon changes between play and pause
+          const button = record.target.closest && record.target.closest(".widget-play button, .jupyter-widget-play button");
+          if (button) pending.push(button);
+          continue;
+        }
+        for (const node of record.addedNodes) {
+          if (node.nodeType === 1 && (node.matches(UNNAMED_CONTROLS) || node.querySelector(UNNAMED_CONTROLS))) {
+            pending.push(node);
+          }
+        }
+      }
+      if (pending.length && frame === null) frame = win.requestAnimationFrame(pass);
+    });
+    observer.observe(doc.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
+    win.__courseControlNamer = observer;
+    nameIpywidgetControls(doc.body);
+  }
+  // The controls already on the page when this view appears (the watcher sees only later changes).
+  const timer = setTimeout(() => nameIpywidgetControls(doc.body), 0);
+  return () => clearTimeout(timer);
+}
+
 function widgetRoot(el, kind) {
   const root = htmlEl("div", { class: "course-widget course-" + kind }, el);
   return root;

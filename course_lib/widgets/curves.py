@@ -10,7 +10,7 @@ True
 import numpy as np
 import traitlets
 
-from course_lib.widgets._base import CourseWidget, front_end
+from course_lib.widgets._base import CourseWidget, fmt, front_end
 from course_lib.widgets.style import get_style
 
 
@@ -57,10 +57,44 @@ def line_scene(series, *, x_label="", y_label="", title="", width=360, height=24
     if x_range[0] == x_range[1]:
         x_range = (x_range[0] - 0.5, x_range[1] + 0.5)
     y_range = tuple(y_range) if y_range is not None else padded_range(ys)
+    description = describe_lines(drawn_series, drawn_points, title, x_label, y_label, log_y, marker_x)
     return {"series": drawn_series, "points": drawn_points, "x_range": list(x_range), "y_range": list(y_range),
             "x_label": x_label, "y_label": (f"{y_label} (log10)" if log_y and y_label else y_label),
             "title": title, "width": int(width), "height": int(height),
-            "marker_x": None if marker_x is None else float(marker_x), "log_y": bool(log_y)}
+            "marker_x": None if marker_x is None else float(marker_x), "log_y": bool(log_y),
+            "description": description}
+
+
+def describe_lines(series, points, title="", x_label="", y_label="", log_y=False, marker_x=None):
+    """The plot in words, for a screen reader (the canvas's accessible name): each curve with its line style and
+    where it starts and ends, the marked points and the marker.
+
+    >>> describe_lines([{"label": "loss", "x": np.array([1.0, 2.0]), "y": np.array([0.9, 0.4]), "dash": False}],
+    ...                [], title="loss per epoch", x_label="epoch")
+    'loss per epoch. loss (solid line): 0.90 at epoch 1.00, 0.40 at epoch 2.00.'
+    """
+    parts = []
+    for item in series:
+        finite = np.isfinite(item["x"]) & np.isfinite(item["y"])
+        x, y = item["x"][finite], item["y"][finite]
+        if log_y:
+            y = 10.0 ** y
+        where = f"{x_label} " if x_label else "x = "
+        line = f"{item['label'] or 'a curve'} ({'dashed' if item['dash'] else 'solid'} line)"
+        if len(x):
+            line += f": {fmt(y[0])} at {where}{fmt(x[0])}"
+            if len(x) > 1:
+                line += f", {fmt(y[-1])} at {where}{fmt(x[-1])}"
+        else:
+            line += ": no values yet"
+        parts.append(line)
+    for point in points:
+        label = point.get("label") or f"({fmt(point['x'])}, {fmt(point['y'])})"
+        parts.append(f"point {label} at {x_label or 'x'} = {fmt(point['x'])}")
+    if marker_x is not None:
+        parts.append(f"marker at {x_label or 'x'} {fmt(marker_x)}")
+    head = title or (f"{y_label} against {x_label}" if x_label and y_label else "line plot")
+    return f"{head}. " + ("; ".join(parts) if parts else "no curves") + "."
 
 
 class LinePlot(CourseWidget):

@@ -1,4 +1,11 @@
 // The network diagram: an SVG of nodes and edges; click an edge or a bias to edit it with a slider.
+// Keyboard (the diagram is one tab stop when editable): arrow keys choose a weight or bias (it is selected and the
+// editor opens), Enter or Space moves into the editor's slider, + and - change the chosen value by 0.1, Escape
+// closes the editor (from the editor: back to the diagram). DIAGRAM_KEYS below is the help a screen reader reads.
+
+const DIAGRAM_KEYS = "Arrow keys: choose a weight or a bias. Enter or Space: edit it with the slider. " +
+  "Plus and minus: change it by 0.1. Escape: close the editor.";
+const NUDGE = 0.1;
 
 function drawDiagram(model, svg, tooltip) {
   const scene = model.get("scene");
@@ -43,7 +50,9 @@ function drawDiagram(model, svg, tooltip) {
     // Python chose where the label goes (see diagram_layout); the gradient goes just under the weight.
     const lx = e.label_x, ly = e.label_y;
     const labels = [];
-    if (e.label || chosen) labels.push([ly - 3, chosen ? formatNumber(e.weight) : e.label, e.color, "weight"]);
+    if (e.label || chosen) {
+      labels.push([ly - 3, chosen ? formatNumber(e.weight) : e.label, e.label_color || e.color, "weight"]);
+    }
     if (e.grad_label) labels.push([ly + fontSmall + (labels.length ? 0 : -3), e.grad_label, style.gradient, "grad"]);
     for (const [y, text, color, kind] of labels) {
       const label = svgEl("text", { x: lx, y: y, "text-anchor": "middle", fill: color, "data-kind": kind,
@@ -112,13 +121,15 @@ function drawDiagram(model, svg, tooltip) {
   }
 }
 
-function makeEditor(model, root) {
-  const bar = htmlEl("div", { class: "course-editor" }, root);
-  const label = htmlEl("span", { class: "course-editor-label" }, bar);
+function makeEditor(model, root, backToDiagram) {
+  const bar = htmlEl("div", { class: "course-editor", role: "group", "aria-label": "weight editor" }, root);
+  const label = htmlEl("span", { class: "course-editor-label", id: uniqueId("course-editor-label") }, bar);
   const range = htmlEl("input", { type: "range", class: "course-editor-range", step: "0.01",
                                   "aria-label": "value of the selected weight" }, bar);
-  const number = htmlEl("input", { type: "number", class: "course-editor-number", step: "0.05" }, bar);
-  const close = htmlEl("button", { class: "course-editor-close", title: "close" }, bar, "×");
+  const number = htmlEl("input", { type: "number", class: "course-editor-number", step: "0.05",
+                                   "aria-label": "value of the selected weight, as a number" }, bar);
+  const close = htmlEl("button", { class: "course-editor-close", title: "close the editor (Escape)",
+                                   "aria-label": "close the editor" }, bar, "×");
   let current = null;
   const send = (value) => {
     if (!current || !Number.isFinite(value)) return;
@@ -131,6 +142,12 @@ function makeEditor(model, root) {
   bar.addEventListener("keydown", (event) => {
     event.stopPropagation();
     if (event.key === "Enter" && event.target === number) send(parseFloat(number.value));
+    if (event.key === "Escape") {
+      event.preventDefault();
+      model.set("selected", null);
+      model.save_changes();
+      backToDiagram();
+    }
   });
   close.addEventListener("click", () => { model.set("selected", null); model.save_changes(); });
   const update = () => {
@@ -148,6 +165,8 @@ function makeEditor(model, root) {
     label.textContent = selected.kind === "b"
       ? `layer ${selected.layer}: bias b[${selected.j}]`
       : `layer ${selected.layer}: weight W[${selected.i}, ${selected.j}]`;
+    range.setAttribute("aria-label", `value of ${label.textContent}`);
+    number.setAttribute("aria-label", `value of ${label.textContent}, as a number`);
     const bound = scene.edit_bound;
     if (changedTarget) { range.min = -bound; range.max = bound; }
     const value = scene.selected_value;
@@ -156,22 +175,116 @@ function makeEditor(model, root) {
     if (changedTarget || document.activeElement !== range) range.value = value;
     if (document.activeElement !== number) number.value = formatNumber(value, 3);
   };
-  return update;
+  return { update, focus: () => range.focus() };
+}
+
+// What the arrow keys walk through: every weight of a layer, then its biases, layer by layer.
+function editableItems(scene) {
+  const items = [];
+  const layers = new Set(scene.edges.map((e) => e.layer));
+  for (const layer of [...layers].sort((a, b) => a - b)) {
+    for (const e of scene.edges) {
+      if (e.layer === layer) items.push({ layer, kind: "W", i: e.i, j: e.j, value: e.weight });
+    }
+    for (const n of scene.nodes) {
+      if (n.layer === layer + 1 && n.bias !== null) items.push({ layer, kind: "b", i: 0, j: n.index, value: n.bias });
+    }
+  }
+  return items;
+}
+
+function itemName(item) {
+  return item.kind === "b" ? `layer ${item.layer}: bias b[${item.j}]` : `layer ${item.layer}: weight W[${item.i}, ${item.j}]`;
+}
+
+// The diagram's keyboard: one tab stop; the keys are in DIAGRAM_KEYS. Returns nothing; it works through `selected`.
+function diagramKeys(model, keys, editor, announce) {
+  let pending = null;
+  const same = (a, b) => a && b && a.layer === b.layer && a.kind === b.kind && a.j === b.j && (a.kind === "b" || a.i === b.i);
+  keys.addEventListener("keydown", (event) => {
+    if (!model.get("editable") || event.ctrlKey || event.metaKey || event.altKey || event.key === "Tab") return;
+    // Every other key stays here, so JupyterLab's command-mode shortcuts (A, B, D D, arrows...) do not fire.
+    event.stopPropagation();
+    const scene = model.get("scene");
+    const items = scene.edges ? editableItems(scene) : [];
+    if (!items.length) return;
+    const selected = model.get("selected");
+    let index = items.findIndex((item) => same(item, selected));
+    const current = index < 0 ? null : items[index];
+    // A value sent with + or - shows in the scene only once the kernel has answered (keys can come faster): until
+    // the scene shows it (or for 2 s, if the kernel never does), count from the value sent.
+    if (current && pending && same(pending.item, current) && current.value !== pending.value &&
+        performance.now() - pending.time < 2000) {
+      current.value = pending.value;
+    }
+    const choose = (k) => {
+      const item = items[(k + items.length) % items.length];
+      model.set("selected", { layer: item.layer, kind: item.kind, i: item.i, j: item.j });
+      model.save_changes();
+      announce(`${itemName(item)} = ${formatNumber(item.value, 3)}`);
+    };
+    if (event.key === "ArrowRight" || event.key === "ArrowDown") { event.preventDefault(); choose(index + 1); }
+    else if (event.key === "ArrowLeft" || event.key === "ArrowUp") {
+      event.preventDefault(); choose(index < 0 ? items.length - 1 : index - 1);
+    } else if (event.key === "Home") { event.preventDefault(); choose(0); }
+    else if (event.key === "End") { event.preventDefault(); choose(items.length - 1); }
+    else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      if (index < 0) choose(0);
+      // the editor appears once the kernel has answered with the selected value
+      const start = performance.now();
+      const wait = () => {
+        if (model.get("scene").selected_value !== undefined && model.get("scene").selected_value !== null &&
+            model.get("selected")) editor.focus();
+        else if (performance.now() - start < 5000) setTimeout(wait, 30);
+      };
+      wait();
+    } else if (event.key === "+" || event.key === "=" || event.key === "-" || event.key === "_") {
+      event.preventDefault();
+      if (index < 0) { choose(0); return; }
+      const item = current;
+      const value = (item.value === null ? 0 : item.value) + (event.key === "-" || event.key === "_" ? -NUDGE : NUDGE);
+      const rounded = Math.round(value * 1000) / 1000;
+      pending = { item, value: rounded, time: performance.now() };
+      model.send({ type: "set", layer: item.layer, kind: item.kind, i: item.i, j: item.j, value: rounded });
+      announce(`${itemName(item)} = ${formatNumber(rounded, 3)}`);
+    } else if (event.key === "Escape") {
+      model.set("selected", null);
+      model.save_changes();
+      announce("editor closed");
+    }
+  });
 }
 
 export default {
   render({ model, el }) {
     const root = widgetRoot(el, "diagram");
-    const svg = svgEl("svg", { class: "course-diagram-svg", role: "img",
-                                "aria-label": "network diagram" }, root);
-    const updateEditor = makeEditor(model, root);
+    // The drawing is an image with a description Python wrote (scene.description); when the weights can be edited,
+    // the box around it is the keyboard's way in (see DIAGRAM_KEYS).
+    const keys = htmlEl("div", { class: "course-diagram-keys" }, root);
+    const svg = svgEl("svg", { class: "course-diagram-svg", role: "img", "aria-label": "network diagram" }, keys);
+    const help = htmlEl("span", { class: "course-sr-only", id: uniqueId("course-diagram-help") }, root, DIAGRAM_KEYS);
+    const status = htmlEl("span", { class: "course-sr-only", role: "status", "aria-live": "polite" }, root);
+    const editor = makeEditor(model, root, () => keys.focus());
     const caption = htmlEl("div", { class: "course-caption" }, root);
     errorBox(model, root);
+    diagramKeys(model, keys, editor, (text) => { status.textContent = text; });
+    const stopNaming = nameControlsAround(el);
     const redraw = () => {
       const scene = model.get("scene");
       applyStyle(root, scene.style);
       drawDiagram(model, svg);
-      updateEditor();
+      svg.setAttribute("aria-label", scene.description || "network diagram");
+      const editable = !!model.get("editable") && !!scene.edges;
+      if (editable) {
+        keys.setAttribute("tabindex", "0");
+        keys.setAttribute("role", "group");
+        keys.setAttribute("aria-label", "network diagram, weights editable with the keyboard");
+        keys.setAttribute("aria-describedby", help.id);
+      } else {
+        for (const name of ["tabindex", "role", "aria-label", "aria-describedby"]) keys.removeAttribute(name);
+      }
+      editor.update();
       caption.textContent = scene.caption || "";
       caption.style.display = scene.caption ? "block" : "none";
     };
@@ -181,6 +294,7 @@ export default {
     return () => {
       model.off("change:scene", redraw);
       model.off("change:selected", redraw);
+      stopNaming();
     };
   },
 };

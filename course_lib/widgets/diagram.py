@@ -3,7 +3,9 @@
 An edge's width grows with |weight| and its colour gives the sign (blue positive, orange and dashed
 negative); each node shows its bias, and, for a chosen input, its value; for notebook 05 each edge can
 also show the gradient of the loss with respect to its weight. Click an edge (or a bias) in the
-browser and a slider appears to change it; the output updates at once.
+browser and a slider appears to change it; the output updates at once. The keyboard does the same (arrow
+keys choose, + and - change, Enter edits; see diagram.js), and `describe_network` puts the picture in words for
+screen readers.
 
 `diagram_layout(params, ...)` computes everything that is drawn (pure function, testable without a
 browser); `NetworkDiagram` is the thin widget that shows it.
@@ -24,7 +26,7 @@ from course_lib.network import OUTPUTS, ShapeError, forward, hidden_activations
 from course_lib.widgets._base import (CourseWidget, all_finite, as_input, as_params, fmt, front_end,
                                       max_abs_weight, sizes_of)
 from course_lib.widgets.planes import check_extent, layer_grids
-from course_lib.widgets.style import diverging_rgba, get_style, hex_to_rgb
+from course_lib.widgets.style import contrast_ratio, diverging_rgba, get_style
 
 AUTO_LABEL_EDGES = 16     # show every weight's value when the network has at most this many edges
 
@@ -41,9 +43,8 @@ def default_size(sizes, style, tiles=False, gradients=False, values=False):
 
 
 def _text_color_on(fill):
-    """Black or white, whichever reads better on `fill` (relative luminance)."""
-    r, g, b = hex_to_rgb(fill) / 255
-    return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "#FFFFFF"
+    """Black or white, whichever has the higher contrast on `fill` (WCAG's ratio: at least 4.58 on any colour)."""
+    return "#000000" if contrast_ratio("#000000", fill) >= contrast_ratio("#FFFFFF", fill) else "#FFFFFF"
 
 
 def _rgba_to_hex(rgba):
@@ -157,7 +158,7 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
                     node["sum"] = float(sums[layer][k])
             if layer > 0:
                 bias = float(params[layer - 1]["b"][k])
-                node.update(bias=bias, bias_text=f"b {fmt(bias)}", bias_color=style.sign_color(bias))
+                node.update(bias=bias, bias_text=f"b {fmt(bias)}", bias_color=style.sign_text_color(bias))
                 if grads is not None:
                     grad = float(np.asarray(grads[layer - 1]["b"])[k])
                     node.update(grad_b=grad, grad_b_text=f"∇b {fmt(grad, 3)}")
@@ -184,6 +185,7 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
                         "label_x": sx + (ex - sx) * t, "label_y": y1 + (y2 - y1) * t,
                         "weight": w, "width": thin + (thick - thin) * strength,
                         "color": style.sign_color(w) if np.isfinite(w) else style.muted,
+                        "label_color": style.sign_text_color(w) if np.isfinite(w) else style.text,
                         "dash": bool(style.dash_negative and w < 0), "label": fmt(w) if label_weights else "",
                         "grad": None, "grad_label": ""}
                 if G is not None:
@@ -200,10 +202,59 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
 
     warning = "" if all_finite(params) else ("Some weights are NaN or infinite (did training diverge? "
                                              "try a smaller learning rate): they are drawn grey.")
+    description = describe_network(params, names_in, output_names, hidden_names, output, nodes, grads, selected,
+                                   selected_value)
     return {"width": width, "height": height, "nodes": nodes, "edges": edges, "tiles": tiles,
             "tile_shape": [resolution, resolution] if tiles is not None else None,
             "weight_scale": scale, "edit_bound": _edit_bound(scale), "selected": selected,
-            "selected_value": selected_value, "show_gradients": grads is not None, "warning": warning}
+            "selected_value": selected_value, "show_gradients": grads is not None, "warning": warning,
+            "description": description}
+
+
+def _count(n, word):
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def describe_network(params, input_names, output_names, hidden_names, output, nodes, grads=None, selected=None,
+                     selected_value=None):
+    """The diagram in words, for a screen reader (the SVG's accessible name): layers, the signs and the largest
+    weight, the outputs for the input shown, the weight being edited.
+
+    >>> from course_lib import init_mlp
+    >>> describe_network(init_mlp([2, 3, 1], seed=0), ["x1", "x2"], ["ŷ"], ["relu"], "linear", [])[:62]
+    'Network diagram: 2 inputs (x1, x2) → 3 relu units → 1 output ('
+    """
+    layers = [f"{_count(len(input_names), 'input')} ({', '.join(input_names)})"]
+    layers += [f"{_count(layer['W'].shape[1], hidden_names[k] + ' unit')}" for k, layer in enumerate(params[:-1])]
+    layers.append(f"{_count(len(output_names), 'output')} ({output})")
+    weights = np.concatenate([layer["W"].ravel() for layer in params])
+    finite = weights[np.isfinite(weights)]
+    text = f"Network diagram: {' → '.join(layers)}. {_count(weights.size, 'weight')}: {int(np.sum(finite >= 0))} " \
+           f"positive (blue, solid), {int(np.sum(finite < 0))} negative (orange, dashed)"
+    if finite.size < weights.size:
+        text += f", {weights.size - finite.size} not finite (grey)"
+    largest = None       # (|w|, layer, i, j) of the largest finite weight
+    for k, layer in enumerate(params):
+        magnitudes = np.where(np.isfinite(layer["W"]), np.abs(layer["W"]), -1.0)
+        if magnitudes.size and magnitudes.max() >= 0 and (largest is None or magnitudes.max() > largest[0]):
+            largest = (magnitudes.max(), k, *np.unravel_index(np.argmax(magnitudes), magnitudes.shape))
+    if largest is not None:
+        _, layer, i, j = largest
+        text += f"; the largest |weight| is layer {layer} W[{i}, {j}] = {fmt(params[layer]['W'][i, j])}"
+    text += "."
+    shown = [node for node in nodes if node["kind"] == "output" and node["value"] is not None]
+    if shown:
+        text += " Outputs for the input shown: " + ", ".join(f"{node['label']} = {node['value_text']}"
+                                                             for node in shown) + "."
+    if grads is not None:
+        largest = max(float(np.nanmax(np.abs(np.asarray(g["W"])))) if np.asarray(g["W"]).size else 0.0
+                      for g in grads)
+        text += f" Gradients shown under the weights (largest |gradient| {fmt(largest, 3)})."
+    if selected and selected_value is not None:
+        where = (f"bias b[{int(selected['j'])}]" if selected.get("kind") == "b"
+                 else f"weight W[{int(selected['i'])}, {int(selected['j'])}]")
+        text += f" Editing layer {int(selected['layer'])} {where} = {fmt(selected_value, 3)}."
+    return text
 
 
 def _edit_bound(scale):
@@ -221,7 +272,9 @@ class NetworkDiagram(CourseWidget):
     shows its value. show_gradients: show each weight's gradient, from `grads` if given, else computed
     with `course_lib.backprop` on the example (x, y) with `loss`. heatmaps: draw each node as a tile of its
     value over the input plane (2-input networks; `extent` = (x1_min, x1_max, x2_min, x2_max)).
-    editable: clicking an edge or a bias shows a slider that changes it.
+    editable: clicking an edge or a bias shows a slider that changes it. With the keyboard: Tab to the diagram,
+    arrow keys choose a weight or bias, + / - change it by 0.1, Enter moves into the slider, Escape closes it.
+    The drawing's accessible name (`drawn["description"]`) says what it shows and follows every change.
 
     Change it from Python: `diagram.params = new_params`, `diagram.x = [0.5, -1]`,
     `diagram.set_weight(layer, i, j, value)`, `diagram.set_bias(layer, j, value)`; watch it with

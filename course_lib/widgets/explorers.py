@@ -193,8 +193,21 @@ class Landscape(CourseWidget):
                 "path": path, "path_color": self.style.background,
                 "stars": [] if self._minimum is None else [list(self._minimum)],
                 "axis_labels": ["w (slope)", "b (intercept)"], "title": self._title,
-                "caption": "darker = lower loss; ★ the lowest point", "width": self._size[0],
+                "caption": "darker = lower loss; ★ the lowest point", "description": self._describe(path),
+                "width": self._size[0],
                 "height": self._size[1], "discretize": False, "marker": None, "toggles": [], "clickable": False}
+
+
+    def _describe(self, path):
+        """The landscape in words, for a screen reader (its accessible name); it follows the path."""
+        text = f"{self._title or 'Loss landscape'} over w (slope) and b (intercept): darker = lower loss"
+        if self._minimum is not None:
+            text += f"; the lowest point (a star) at w = {fmt(self._minimum[0])}, b = {fmt(self._minimum[1])}"
+        if path:
+            (w0, b0), (w1, b1) = path[0], path[-1]
+            text += (f". Gradient descent path of {len(path) - 1} steps from w = {fmt(w0)}, b = {fmt(b0)} "
+                     f"to w = {fmt(w1)}, b = {fmt(b1)}")
+        return text + "."
 
 
 class LearningRateExplorer(ipywidgets.VBox):

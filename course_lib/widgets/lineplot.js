@@ -75,18 +75,19 @@ export default {
     const title = htmlEl("div", { class: "course-title" }, root);
     const canvas = htmlEl("canvas", { class: "course-line-canvas", role: "img" }, root);
     errorBox(model, root);
+    const stopNaming = nameControlsAround(el);
     const redraw = () => {
       const scene = model.get("scene");
       if (!scene.series) return;
       applyStyle(root, scene.style);
       title.textContent = scene.title || "";
       title.style.display = scene.title ? "block" : "none";
-      canvas.setAttribute("aria-label", scene.title || "line plot");
+      canvas.setAttribute("aria-label", scene.description || scene.title || "line plot");
       canvas.dataset.version = scene.version;
       drawLines(canvas, scene);
     };
     model.on("change:scene", redraw);
     redraw();
-    return () => model.off("change:scene", redraw);
+    return () => { model.off("change:scene", redraw); stopNaming(); };
   },
 };

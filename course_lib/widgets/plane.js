@@ -29,17 +29,38 @@ function drawPoints(canvas, ctx, scene, px, py) {
   ctx.drawImage(canvas._pointsLayer.layer, 0, 0, scene.width, scene.height);
 }
 
+// A marker's outline around (x, y): the class shapes of CLASS_MARKERS in style.py, by index (circle when none).
+const MARKER_SHAPES = ["circle", "square", "triangle", "diamond", "triangle_down"];
+
+function markerPath(ctx, shape, x, y, r) {
+  ctx.beginPath();
+  if (shape === "square") {
+    const h = r * 0.9;
+    ctx.rect(x - h, y - h, 2 * h, 2 * h);
+  } else if (shape === "triangle" || shape === "triangle_down") {
+    const s = shape === "triangle" ? 1 : -1, h = r * 1.25;
+    ctx.moveTo(x, y - s * h); ctx.lineTo(x + h * 0.95, y + s * h * 0.7); ctx.lineTo(x - h * 0.95, y + s * h * 0.7);
+    ctx.closePath();
+  } else if (shape === "diamond") {
+    const h = r * 1.25;
+    ctx.moveTo(x, y - h); ctx.lineTo(x + h, y); ctx.lineTo(x, y + h); ctx.lineTo(x - h, y); ctx.closePath();
+  } else {
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+  }
+}
+
 function paintPoints(ctx, scene, px, py) {
   const style = scene.style;
   const radius = style.point_radius;
   for (const group of scene.points || []) {
     const xy = floatsOf(group.xy);
     const colors = bytesOf(group.colors);
+    const markers = group.markers ? bytesOf(group.markers) : null;
     const n = Math.floor(xy.length / 2);
     for (let k = 0; k < n; k++) {
       const color = `rgb(${colors[4 * k]}, ${colors[4 * k + 1]}, ${colors[4 * k + 2]})`;
-      ctx.beginPath();
-      ctx.arc(px(xy[2 * k]), py(xy[2 * k + 1]), radius, 0, 2 * Math.PI);
+      const shape = markers ? MARKER_SHAPES[markers[k] % MARKER_SHAPES.length] : "circle";
+      markerPath(ctx, shape, px(xy[2 * k]), py(xy[2 * k + 1]), radius);
       if (group.shape === "ring") {
         ctx.fillStyle = style.background; ctx.fill();
         ctx.lineWidth = 2 * style.line_scale; ctx.strokeStyle = color; ctx.stroke();
@@ -48,6 +69,22 @@ function paintPoints(ctx, scene, px, py) {
         ctx.lineWidth = 1; ctx.strokeStyle = style.background; ctx.stroke();
       }
     }
+  }
+}
+
+// The legend under the plane: each class's marker and colour (a class never rests on colour alone).
+function drawLegend(box, scene) {
+  while (box.firstChild) box.removeChild(box.firstChild);
+  const legend = scene.legend || [];
+  box.style.display = legend.length ? "flex" : "none";
+  const size = 14;
+  for (const entry of legend) {
+    const item = htmlEl("span", { class: "course-legend-item" }, box);
+    const canvas = htmlEl("canvas", { "aria-hidden": "true" }, item);
+    const ctx = setCanvasSize(canvas, size, size);
+    markerPath(ctx, entry.marker, size / 2, size / 2, size / 2 - 3);
+    ctx.fillStyle = entry.color; ctx.fill();
+    htmlEl("span", {}, item, entry.label);
   }
 }
 
@@ -107,6 +144,7 @@ function drawPlane(canvas, scene) {
 
   if (scene.marker) {
     const [mx, my] = scene.marker;
+    const radius = style.point_radius;
     ctx.save();
     ctx.strokeStyle = style.highlight; ctx.lineWidth = 2;
     ctx.beginPath(); ctx.arc(px(mx), py(my), radius + 5, 0, 2 * Math.PI); ctx.stroke();
@@ -139,14 +177,48 @@ function planeControls(model, root) {
   return update;
 }
 
+// With the keyboard: the plane (when clickable) is one tab stop; the arrow keys move the picked point by a
+// twentieth of the plane (Shift: a fifth), Home puts it in the middle. The same `picked` a click sets.
+function planeKeys(model, canvas, announce) {
+  canvas.addEventListener("keydown", (event) => {
+    const scene = model.get("scene");
+    if (!scene.clickable || event.ctrlKey || event.metaKey || event.altKey || event.key === "Tab") return;
+    event.stopPropagation();      // JupyterLab's command-mode shortcuts stay out
+    const [x0, x1, y0, y1] = scene.extent;
+    const picked = model.get("picked") || scene.marker || [(x0 + x1) / 2, (y0 + y1) / 2];
+    const step = event.shiftKey ? 0.2 : 0.05;
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    let next = null;
+    if (moves[event.key]) {
+      const [dx, dy] = moves[event.key];
+      next = [Math.min(x1, Math.max(x0, picked[0] + dx * step * (x1 - x0))),
+              Math.min(y1, Math.max(y0, picked[1] + dy * step * (y1 - y0)))];
+    } else if (event.key === "Home") {
+      next = [(x0 + x1) / 2, (y0 + y1) / 2];
+    }
+    if (!next) return;
+    event.preventDefault();
+    model.set("picked", next);
+    model.save_changes();
+    const names = scene.axis_labels || ["x1", "x2"];
+    announce(`picked ${names[0]} = ${formatNumber(next[0])}, ${names[1]} = ${formatNumber(next[1])}`);
+  });
+}
+
 export default {
   render({ model, el }) {
     const root = widgetRoot(el, "plane");
     const title = htmlEl("div", { class: "course-title" }, root);
     const canvas = htmlEl("canvas", { class: "course-plane-canvas", role: "img" }, root);
+    const legend = htmlEl("div", { class: "course-legend-row" }, root);
     const caption = htmlEl("div", { class: "course-caption" }, root);
+    const help = htmlEl("span", { class: "course-sr-only", id: uniqueId("course-plane-help") }, root,
+                        "Arrow keys move the picked point; Shift with an arrow: bigger steps; Home: the middle.");
+    const status = htmlEl("span", { class: "course-sr-only", role: "status", "aria-live": "polite" }, root);
     const updateControls = planeControls(model, root);
     errorBox(model, root);
+    planeKeys(model, canvas, (text) => { status.textContent = text; });
+    const stopNaming = nameControlsAround(el);
     canvas.addEventListener("click", (event) => {
       const scene = model.get("scene");
       if (!scene.clickable) return;
@@ -172,7 +244,15 @@ export default {
       applyStyle(root, scene.style);
       title.textContent = scene.title || "";
       title.style.display = scene.title ? "block" : "none";
-      canvas.setAttribute("aria-label", (scene.title || "plane") + ": " + (scene.caption || ""));
+      canvas.setAttribute("aria-label", scene.description || ((scene.title || "plane") + ": " + (scene.caption || "")));
+      if (scene.clickable) {
+        canvas.setAttribute("tabindex", "0");
+        canvas.setAttribute("aria-describedby", help.id);
+      } else {
+        canvas.removeAttribute("tabindex");
+        canvas.removeAttribute("aria-describedby");
+      }
+      drawLegend(legend, scene);
       canvas.dataset.version = scene.version;
       drawPlane(canvas, scene);
       caption.textContent = scene.caption || "";
@@ -181,6 +261,6 @@ export default {
     model.on("change:scene", redraw);
     model.on("change:point_groups", redraw);
     redraw();
-    return () => { model.off("change:scene", redraw); model.off("change:point_groups", redraw); };
+    return () => { model.off("change:scene", redraw); model.off("change:point_groups", redraw); stopNaming(); };
   },
 };

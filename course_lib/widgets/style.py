@@ -4,7 +4,12 @@ Every widget takes a `style=` argument; without it, it uses the current default 
 colour-blind safe (the Okabe–Ito palette): the sign of a weight is **blue (positive)** or **orange
 (negative)**, never red against green, and negative edges are also dashed so the sign survives a
 black-and-white printout. Class 0 uses the negative colour and class 1 the positive one, so a decision
-boundary, a data point and an output node agree.
+boundary, a data point and an output node agree; classes also differ in marker shape (`CLASS_MARKERS`).
+
+Contrast meets WCAG 2.1 AA on the white background, in both styles: every colour drawn as an essential graphic
+(an edge, a line, a data point) is at least 3:1, every colour used for text at least 4.5:1 (`contrast_ratio`).
+The orange of negative weights is 3.5:1, enough for a line but not for text: numbers printed in the sign's
+colour use `sign_text_color`, a darker orange.
 
 The colour maps live here too, as plain NumPy functions from values to RGBA bytes: the Python side decides
 every colour and the browser only paints what it is given.
@@ -15,6 +20,8 @@ every colour and the browser only paints what it is given.
 >>> big = style.replace(font_size=20)          # a changed copy; the default is untouched
 >>> big.font_size, get_style().font_size
 (20, 12)
+>>> round(contrast_ratio(style.negative_text, style.background), 1)      # WCAG AA for text: at least 4.5
+5.3
 >>> diverging_rgba(np.array([-1.0, 0.0, 1.0]), vmax=1.0, style=style)[:, :3].tolist()
 [[230, 97, 0], [247, 247, 247], [0, 114, 178]]
 
@@ -38,6 +45,9 @@ OKABE_ITO = {
     "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
 }
 
+# Marker shapes for classes 0, 1, 2, ... (plane.js draws them): with the colour, a class never rests on colour alone.
+CLASS_MARKERS = ("circle", "square", "triangle", "diamond", "triangle_down")
+
 # A perceptually even colour map that colour-blind viewers read correctly (viridis, sampled at 9 stops).
 VIRIDIS = ("#440154", "#472D7B", "#3B528B", "#2C728E", "#21918C", "#28AE80", "#5EC962", "#ADDC30", "#FDE725")
 
@@ -47,8 +57,10 @@ class Style:
     """The look of every widget. Change it with `style.replace(...)`, which returns a new Style.
 
     positive / negative: colours for the sign of a weight, a bias or a value (and for class 1 / class 0).
+    positive_text / negative_text: the same signs as text colours (at least 4.5:1 on the background).
     neutral: the colour of zero in the diverging colour map.
-    class_colors: one colour per class for multi-class data (the first two match negative and positive).
+    class_colors: one colour per class for multi-class data (the first two match negative and positive; Okabe–Ito
+    hues, the light ones darkened to 3:1 or more on white, so a point stands out from the background).
     sequential: colour stops for values without a sign (a loss landscape).
     font_family, font_size: text in every widget. line_scale multiplies every stroke width.
     edge_width: the thinnest and thickest edge, in pixels, for |weight| = 0 and |weight| = the scale.
@@ -56,9 +68,10 @@ class Style:
     """
     positive: str = "#0072B2"
     negative: str = "#E66100"
+    positive_text: str = "#0072B2"
+    negative_text: str = "#B34D00"
     neutral: str = "#F7F7F7"
-    class_colors: tuple = ("#E66100", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#F0E442", "#000000",
-                           "#D55E00", "#999999")
+    class_colors: tuple = ("#E66100", "#0072B2", "#009E73", "#B4457F", "#000000", "#8A6A00", "#6B6B6B", "#8C564B")
     sequential: tuple = VIRIDIS
     text: str = "#222222"
     muted: str = "#777777"
@@ -96,6 +109,10 @@ class Style:
         """`positive` for values >= 0, `negative` below 0."""
         return self.positive if value >= 0 else self.negative
 
+    def sign_text_color(self, value):
+        """The text colour for a signed number: `positive_text` for values >= 0, `negative_text` below 0."""
+        return self.positive_text if value >= 0 else self.negative_text
+
 
 DEFAULT = Style()
 # For a projector: bigger text, thicker lines and nodes, black text (more contrast), the same colour-blind-safe
@@ -125,6 +142,27 @@ def use_style(style):
     previous = _current["style"]
     _current["style"] = get_style(style)
     return previous
+
+
+# --- contrast (WCAG 2.1) ------------------------------------------------------------------------------------
+
+def relative_luminance(color):
+    """The relative luminance of an sRGB colour ('#RRGGBB'), as WCAG 2.1 defines it: 0 (black) to 1 (white)."""
+    channels = hex_to_rgb(color) / 255.0
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def contrast_ratio(color, other):
+    """The WCAG contrast ratio of two colours, from 1 (the same) to 21 (black on white).
+
+    AA asks for 4.5 for text, 3 for the graphics needed to understand a picture.
+
+    >>> round(contrast_ratio("#000000", "#FFFFFF"), 1), round(contrast_ratio("#777777", "#FFFFFF"), 2)
+    (21.0, 4.48)
+    """
+    light, dark = sorted((relative_luminance(color), relative_luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 # --- colour maps: values -> RGBA bytes ---------------------------------------------------------------------

@@ -34,7 +34,7 @@ function drawTiles(container, scene) {
       canvas.style.width = tile.display_width + "px";
       canvas.style.height = tile.display_height + "px";
       canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", `${panel.title}: ${tile.label}`);
+      canvas.setAttribute("aria-label", tile.description || `${panel.title}: ${tile.label}`);
       box.appendChild(canvas);
       htmlEl("span", { class: "course-tile-label" }, box, tile.label);
     }
@@ -47,6 +47,7 @@ export default {
     const title = htmlEl("div", { class: "course-title" }, root);
     const container = htmlEl("div", { class: "course-tiles" }, root);
     errorBox(model, root);
+    const stopNaming = nameControlsAround(el);
     const redraw = () => {
       const scene = model.get("scene");
       if (!scene.layout) return;
@@ -58,6 +59,6 @@ export default {
     };
     model.on("change:scene", redraw);
     redraw();
-    return () => model.off("change:scene", redraw);
+    return () => { model.off("change:scene", redraw); stopNaming(); };
   },
 };

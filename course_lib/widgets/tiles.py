@@ -82,6 +82,19 @@ def _cell_size(rows, cols, smooth, n_tiles, style):
     return float(np.clip(np.floor(longest / max(rows, cols)), 3, 26)) * (style.font_size / 12)
 
 
+def describe_tile(title, label, values):
+    """A tile in words, for a screen reader (its accessible name): what it is and the range of its values.
+
+    >>> describe_tile("hidden layer 1 (relu)", "unit 0", np.array([[0.0, 0.5], [1.0, 2.0]]))
+    'hidden layer 1 (relu), unit 0: values from 0.00 to 2.00 (blue positive, orange negative, pale near 0)'
+    """
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return f"{title}, {label}: no finite values (grey)"
+    return (f"{title}, {label}: values from {fmt(finite.min())} to {fmt(finite.max())} "
+            "(blue positive, orange negative, pale near 0)")
+
+
 def colour_panels(panels, style):
     """Add RGBA pixels and display sizes to panels; returns (panels for the browser, all pixels as bytes)."""
     chunks, offset, out = [], 0, []
@@ -92,7 +105,8 @@ def colour_panels(panels, style):
             rows, cols = tile["values"].shape
             cell = _cell_size(rows, cols, panel["smooth"], len(panel["tiles"]), style)
             tiles.append({"label": tile["label"], "rows": rows, "cols": cols, "offset": offset,
-                          "display_width": round(cols * cell), "display_height": round(rows * cell)})
+                          "display_width": round(cols * cell), "display_height": round(rows * cell),
+                          "description": describe_tile(panel["title"], tile["label"], tile["values"])})
             chunks.append(rgba.reshape(-1))
             offset += rgba.size
         out.append({"title": panel["title"], "vmax": panel["vmax"], "smooth": panel["smooth"], "tiles": tiles,
