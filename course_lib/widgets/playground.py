@@ -27,7 +27,6 @@ machine, and the kernel stays free to handle clicks between updates (pause, a ne
 `course_lib.playground` (no widgets there); the drawing reuses the course widgets' front ends (diagram.js,
 plane.js, lineplot.js).
 """
-import dataclasses
 import html
 import time
 
@@ -38,29 +37,30 @@ import traitlets
 from course_lib import playground as engine
 from course_lib.playground import (CONTROLS, FEATURE_LABELS, FEATURES, MAX_HIDDEN_LAYERS, MAX_NEURONS,
                                    PLAYGROUND_ACTIVATIONS, PlaygroundConfig, PlaygroundError)
-from course_lib.widgets._base import HERE, CourseWidget, encode, fmt, front_end, max_abs_weight
+from course_lib.widgets._base import HERE, CourseWidget, encode, fmt, front_end
 from course_lib.widgets.curves import LinePlot
 from course_lib.widgets.diagram import NetworkDiagram
 from course_lib.widgets.planes import check_extent
 from course_lib.widgets.playground_controls import (CONTROL_TABLE, EPOCHS_PER_UPDATE, SECTION, Control,
                                                     layout)
-from course_lib.widgets.playground_scenes import (feature_grids, feature_tiles, loss_curves, plane_extent_for,
-                                                  playground_diagram, playground_plane, rounded, same_picture)
+from course_lib.widgets.playground_scenes import (diagram_options, feature_grids, feature_map, loss_curves,
+                                                  plane_extent_for, playground_diagram, playground_plane, rounded,
+                                                  same_picture)
 from course_lib.widgets.style import get_style
 
 
 class PlaygroundDiagram(NetworkDiagram):
     """The network diagram of a Playground state: edges by weight, a heatmap tile per node over the input plane.
 
-    A NetworkDiagram (click an edge or a bias to edit it) whose inputs are the chosen features; `show_state(state)`
-    shows another state (new weights, or a new architecture) in one redraw."""
+    An ordinary NetworkDiagram with heatmaps (click an edge or a bias to edit it) whose inputs are the chosen
+    features (`diagram_options`: the feature map in front); `show_state(state)` shows another state (new weights,
+    or a new architecture) in one redraw."""
 
     def __init__(self, state, extent, resolution=16, style=None):
         self._state = state
-        self._extent = check_extent(extent)
-        self._resolution = int(resolution)
-        super().__init__(state.numpy_params(), activation=list(state.config.activations), output="linear",
-                         editable=True, show_weights=False, style=style)
+        super().__init__(state.host_params, activation=list(state.config.activations), output="linear",
+                         editable=True, heatmaps=True, extent=check_extent(extent), resolution=resolution,
+                         style=style, **diagram_options(state.config, style))
 
     @property
     def state(self):
@@ -69,41 +69,27 @@ class PlaygroundDiagram(NetworkDiagram):
 
     def show_state(self, state, extent=None):
         """Draw `state` (its weights, features and activations), once; nothing is sent when it draws the same."""
-        if self.drawn and same_picture(self._state, state) and (extent is None or
-                                                                 tuple(extent) == tuple(self._extent)):
+        extent = self._options["extent"] if extent is None else check_extent(extent)
+        if self.drawn and same_picture(self._state, state) and extent == self._options["extent"]:
             self._state = state
             return
-        architecture_changed = (state.config.features, state.config.layer_sizes) != (
-            self._state.config.features, self._state.config.layer_sizes)
+        old = self._state.config
+        architecture_changed = (state.config.features, state.config.layer_sizes) != (old.features, old.layer_sizes)
         if architecture_changed or state.epoch < self._state.epoch:
             self._weight_scale = None          # a new start: let the edge widths rescale to the new weights
         self._state = state
-        if extent is not None:
-            self._extent = check_extent(extent)
-        self._ready = False
-        try:
+        with self.redraw_once():
+            self._options.update(extent=extent, **diagram_options(state.config, self.style))
             if architecture_changed:
                 self.selected = None
-            self.params = state.numpy_params()
+            self.params = state.host_params
             self.activation = list(state.config.activations)
-        finally:
-            self._ready = True
-        self.redraw()
 
     def _browser_scene(self, drawn):
         # Positions to a tenth of a pixel, widths to a hundredth, weights to 6 significant digits: what the browser
         # can show, in about half the text (the diagram is the largest message of an update).
         return {**drawn, "nodes": [rounded(node, 1) for node in drawn["nodes"]],
                 "edges": [rounded(edge, 1) for edge in drawn["edges"]]}
-
-    def _compute(self):
-        if not self._fixed_scale:
-            # the scale only grows while training, so the edges do not all jump when one weight grows
-            self._weight_scale = max(self._weight_scale or 0.0, max_abs_weight(self.params), 1e-9)
-        # The drawing follows the weights shown (an edge edited in the browser changes self.params first).
-        state = dataclasses.replace(self._state, params=self.params)
-        return playground_diagram(state, self._extent, self._resolution, self.style, self._weight_scale,
-                                  self.selected)
 
 
 class PlaygroundPlane(CourseWidget):
@@ -701,5 +687,5 @@ class Playground(ipywidgets.VBox):
 
 
 __all__ = ["Playground", "PlaygroundDiagram", "PlaygroundPlane", "PlaygroundClock", "CONTROL_TABLE", "Control",
-           "playground_diagram", "playground_plane", "feature_grids", "feature_tiles", "loss_curves",
+           "playground_diagram", "playground_plane", "feature_grids", "feature_map", "loss_curves",
            "plane_extent_for"]
