@@ -170,6 +170,7 @@ export default {
     const redraw = () => {
       const scene = model.get("scene");
       applyStyle(root, scene.style);
+      svg.setAttribute("aria-label", scene.label || "network diagram");
       drawDiagram(model, svg);
       updateEditor();
       caption.textContent = scene.caption || "";
