@@ -105,8 +105,8 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
         "epochs_trained": playground.state.epoch,
         "config": (f"Playground, network [2, {', '.join(map(str, hidden))}, 1] {activation}, {dataset} "
                    f"({config.n_train} training points, batch {config.batch_size}), diagram with neuron tiles "
-                   f"{playground.diagram._resolution}² redrawn every update, plane 64², loss curve; kernel side, "
-                   "messages serialised"),
+                   f"{playground.diagram._options['resolution']}² redrawn every update, plane 64², loss curve; "
+                   "kernel side, messages serialised"),
     }
     for view in views:
         view.comm = None

@@ -20,7 +20,7 @@ import course_lib
 from course_lib import datasets, playground as pg
 from course_lib.losses import loss_value
 from bench.recording_comm import RecordingComm
-from course_lib.widgets.playground import (Playground, feature_grids, loss_curves, playground_diagram,
+from course_lib.widgets.playground import (Playground, feature_grids, feature_map, loss_curves, playground_diagram,
                                            playground_plane, plane_extent_for)
 from bench.widget_latency import benchmark_updates_per_second
 
@@ -531,6 +531,47 @@ def test_pure_drawing_functions():
     assert scene["tiles"].shape == (2 + 3 + 1, 8, 8, 4) and scene["width"] <= 540
     plane = playground_plane(state, extent, resolution=10, show_test=False)
     assert plane["values"].shape == (10, 10) and [p["name"] for p in plane["points"]] == ["train"]
+
+
+def test_the_views_are_the_ordinary_pipelines_with_the_features_in_front():
+    from course_lib.widgets.boundary import as_plane_data, boundary_picture
+    from course_lib.widgets.diagram import diagram_layout
+    from course_lib.widgets.planes import layer_grids
+
+    state = pg.train(pg.new_state(small(features=("x1", "x2", "x1*x2"), hidden=(3,))), 5)
+    extent, features = plane_extent_for(state.data), feature_map(state.config)
+    # layer_grids with the feature map: the first grid is the features of the plane's points (x1*x2 included).
+    grids = layer_grids(state.host_params, extent, 8, ["tanh"], "linear", feature_map=features)
+    assert grids[0].shape == (8, 8, 3)
+    np.testing.assert_allclose(grids[0][:, :, 2], grids[0][:, :, 0] * grids[0][:, :, 1], rtol=1e-6)
+    # The plane is boundary_picture's, the diagram diagram_layout's: same pixels, same tiles.
+    plane = playground_plane(state, extent, resolution=12)
+    picture = boundary_picture(state.host_params, as_plane_data(state.data), ["tanh"], resolution=12, extent=extent,
+                               feature_map=features)
+    np.testing.assert_array_equal(plane["image"], picture["image"])
+    diagram = playground_diagram(state, extent, resolution=8)
+    ordinary = diagram_layout(state.host_params, ["tanh"], heatmaps=True, extent=extent, resolution=8,
+                              feature_map=features)
+    np.testing.assert_array_equal(diagram["tiles"], ordinary["tiles"])
+    # Without a feature map a network with 3 inputs cannot be drawn over the plane, and the error says why.
+    with pytest.raises(course_lib.network.ShapeError, match="needs exactly 2 inputs"):
+        layer_grids(state.host_params, extent, 8)
+
+
+def test_every_control_has_an_accessible_name_and_the_drawings_say_what_they_show(view):
+    from course_lib.widgets.playground_controls import CONTROL_TABLE
+
+    for control in CONTROL_TABLE:
+        assert getattr(view, control.attribute).description, control.name
+    for row in view.layer_rows:                # the menus that had no name (axe: select-name, critical)
+        assert row["activation"].description.startswith("activation of hidden layer")
+        assert row["plus"].tooltip and row["minus"].tooltip      # the names of + and − (see playground_clock.js)
+    label = view.plane.scene["label"]
+    assert label.startswith("Output: test loss ") and "training loss" in label
+    diagram_label = view.diagram.scene["label"]
+    assert diagram_label.startswith("Network diagram, epoch 0:")
+    view.train(3)
+    assert view.plane.scene["label"] != label and view.diagram.scene["label"].startswith("Network diagram, epoch 3:")
 
 
 def test_benchmark_reports_updates_per_second():

@@ -168,10 +168,38 @@ def boundary_scene(params, data, activation="relu", *, task=None, resolution=64,
     first), "extent", "points": [{"name", "xy", "colors", "shape"}], "caption", "train_score", "test_score",
     "marker", ...}.
     """
-    style = get_style(style)
     data = data if isinstance(data, SimpleNamespace) else as_plane_data(data, task)
+    picture = boundary_picture(params, data, activation, resolution=resolution, extent=extent,
+                               discretize=discretize, show_test=show_test, style=style)
+    train_score = score(params, data.x_train, data.y_train, activation, data.task)
+    test_score = score(params, data.x_test, data.y_test, activation, data.task)
+    metric = "accuracy" if data.task == "classification" else "MSE"
+    caption = f"train {metric} {fmt(train_score)}"
+    if data.x_test is not None:
+        caption += f" · test {metric} {fmt(test_score)}"
+    warning = ""
+    if not all_finite(params) or not np.isfinite(picture["values"]).all():
+        warning = ("The network's output is NaN or infinite here (painted grey): the weights are too large or "
+                   "broken. If training diverged, try a smaller learning rate.")
+    description = describe_boundary(picture["kind"], data.task, data.n_classes, data.feature_names, train_score,
+                                    test_score, show_test and data.x_test is not None, title or "")
+    legend = class_legend(data.n_classes, get_style(style)) if data.task == "classification" else []
+    return {**picture, "train_score": train_score, "test_score": test_score, "caption": caption,
+            "axis_labels": data.feature_names, "title": title or "", "width": int(width), "height": int(height),
+            "marker": None if marker is None else [float(v) for v in np.asarray(marker).reshape(-1)[:2]],
+            "path": None, "warning": warning, "description": description, "legend": legend}
+
+
+def boundary_picture(params, data, activation="relu", *, resolution=64, extent=None, discretize=False,
+                     show_test=True, style=None, feature_map=None):
+    """The pictures part of `boundary_scene`, without scores or captions: {"kind", "values", "classes", "image",
+    "image_shape", "extent", "points", "discretize", "task", "n_classes"}. `data` as returned by
+    `as_plane_data`. feature_map: for a network whose inputs are features of the plane's points (the
+    Playground), the function from points (n, 2) to its inputs (see `planes.boundary_grid`).
+    """
+    style = get_style(style)
     extent = check_extent(extent) if extent is not None else plane_extent(data.x_train, data.x_test)
-    grid = boundary_grid(params, extent, resolution, activation, data.task)
+    grid = boundary_grid(params, extent, resolution, activation, data.task, feature_map=feature_map)
     target_vmax = None
     if data.task == "regression":
         targets = np.concatenate([data.y_train[:, 0]] + ([] if data.y_test is None else [data.y_test[:, 0]]))
@@ -185,27 +213,9 @@ def boundary_scene(params, data, activation="relu", *, task=None, resolution=64,
         points.append({"name": "test", "xy": data.x_test.astype(np.float32),
                        "colors": point_colors(data.y_test, data.task, data.n_classes, style, target_vmax or 1.0),
                        "shape": "ring", "markers": point_markers(data.y_test, data.task)})
-
-    train_score = score(params, data.x_train, data.y_train, activation, data.task)
-    test_score = score(params, data.x_test, data.y_test, activation, data.task)
-    metric = "accuracy" if data.task == "classification" else "MSE"
-    caption = f"train {metric} {fmt(train_score)}"
-    if data.x_test is not None:
-        caption += f" · test {metric} {fmt(test_score)}"
-    warning = ""
-    if not all_finite(params) or not np.isfinite(grid["values"]).all():
-        warning = ("The network's output is NaN or infinite here (painted grey): the weights are too large or "
-                   "broken. If training diverged, try a smaller learning rate.")
-    description = describe_boundary(grid["kind"], data.task, data.n_classes, data.feature_names, train_score,
-                                    test_score, show_test and data.x_test is not None, title or "")
-    legend = class_legend(data.n_classes, style) if data.task == "classification" else []
     return {"kind": grid["kind"], "values": grid["values"], "classes": grid["classes"], "image": image,
             "image_shape": list(image.shape[:2]), "extent": list(extent), "points": points,
-            "discretize": bool(discretize), "task": data.task, "n_classes": data.n_classes,
-            "train_score": train_score, "test_score": test_score, "caption": caption,
-            "axis_labels": data.feature_names, "title": title or "", "width": int(width), "height": int(height),
-            "marker": None if marker is None else [float(v) for v in np.asarray(marker).reshape(-1)[:2]],
-            "path": None, "warning": warning, "description": description, "legend": legend}
+            "discretize": bool(discretize), "task": data.task, "n_classes": data.n_classes}
 
 
 class DecisionBoundary(CourseWidget):

@@ -273,6 +273,7 @@ export default {
     const redraw = () => {
       const scene = model.get("scene");
       applyStyle(root, scene.style);
+      svg.setAttribute("aria-label", scene.label || "network diagram");
       drawDiagram(model, svg);
       svg.setAttribute("aria-label", scene.description || "network diagram");
       const editable = !!model.get("editable") && !!scene.edges;

@@ -72,7 +72,7 @@ def example_gradients(params, x, y, activation="relu", loss="mse", output="linea
 
 def diagram_layout(params, activation="relu", output="linear", x=None, grads=None, *, width=None, height=None,
                    style=None, weight_scale=None, show_weights=None, feature_names=None, output_names=None,
-                   heatmaps=False, extent=None, resolution=20, selected=None):
+                   heatmaps=False, extent=None, resolution=20, selected=None, feature_map=None):
     """Everything the network diagram draws, as plain numbers: a dict with "nodes", "edges" and more.
 
     params: the network. activation / output: as for `forward`. x: one input example (n_inputs values), or
@@ -81,7 +81,9 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
     weight_scale: the |weight| drawn with the thickest edge (default: the largest |weight|).
     show_weights: write each weight on its edge (default: when there are at most 16 edges).
     heatmaps: draw each node as a small image of its value over the input plane `extent` (2-input networks;
-        default extent (-1, 1, -1, 1)).
+        default extent (-1, 1, -1, 1)). feature_map: for a network whose inputs are features of the plane's
+        points (the Playground's x1², sin x2, ...), the function from points (n, 2) to its inputs; the input tiles
+        then show the features.
     selected: {"layer", "kind" ("W" or "b"), "i", "j"} of the weight being edited, or None.
 
     Nodes: {"layer", "index", "x", "y", "kind" (input/hidden/output), "label", "value", "sum", "fill",
@@ -110,10 +112,11 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
     if heatmaps:
         # Tiles turned on later (diagram.heatmaps = True) on a diagram made without an extent use the default plane.
         extent = check_extent((-1.0, 1.0, -1.0, 1.0) if extent is None else extent)
-        grids = layer_grids(params, extent, resolution, activation, output)
+        grids = layer_grids(params, extent, resolution, activation, output, feature_map=feature_map)
         tiles = []
         for grid in grids:
-            vmax = float(np.nanmax(np.abs(grid))) if np.isfinite(grid).any() else 1.0
+            finite = np.isfinite(grid)
+            vmax = float(np.max(np.abs(grid[finite]))) if finite.any() else 1.0
             for k in range(grid.shape[-1]):
                 # flip rows: row 0 of an image is its top, row 0 of a grid its bottom (smallest x2)
                 tiles.append(diverging_rgba(grid[::-1, :, k], vmax, style))
@@ -272,6 +275,7 @@ class NetworkDiagram(CourseWidget):
     shows its value. show_gradients: show each weight's gradient, from `grads` if given, else computed
     with `course_lib.backprop` on the example (x, y) with `loss`. heatmaps: draw each node as a tile of its
     value over the input plane (2-input networks; `extent` = (x1_min, x1_max, x2_min, x2_max)).
+    feature_map: with heatmaps, for a network whose inputs are features of the plane (see `diagram_layout`).
     editable: clicking an edge or a bias shows a slider that changes it. With the keyboard: Tab to the diagram,
     arrow keys choose a weight or bias, + / - change it by 0.1, Enter moves into the slider, Escape closes it.
     The drawing's accessible name (`drawn["description"]`) says what it shows and follows every change.
@@ -303,14 +307,15 @@ class NetworkDiagram(CourseWidget):
 
     def __init__(self, params, activation="relu", output="linear", x=None, show_gradients=False, grads=None,
                  y=None, loss="mse", heatmaps=False, extent=None, resolution=20, editable=True, show_weights=None,
-                 weight_scale=None, feature_names=None, output_names=None, width=None, height=None, style=None):
+                 weight_scale=None, feature_names=None, output_names=None, width=None, height=None, style=None,
+                 feature_map=None):
         params = as_params(params)
         hidden_activations(activation, len(params) - 1)   # a clear error for an unknown name, now
         if output not in OUTPUTS:
             raise ValueError(f"Unknown output {output!r}. Valid outputs are: {', '.join(OUTPUTS)}.")
         self._options = {"show_weights": show_weights, "feature_names": feature_names,
                          "output_names": output_names, "width": width, "height": height,
-                         "resolution": int(resolution), "extent": extent}
+                         "resolution": int(resolution), "extent": extent, "feature_map": feature_map}
         self._weight_scale = float(weight_scale) if weight_scale else None
         self._fixed_scale = weight_scale is not None
         super().__init__(style=style, params=params, activation=activation, output=output, x=x, grads=grads,

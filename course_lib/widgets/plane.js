@@ -100,7 +100,15 @@ function drawPlane(canvas, scene) {
 
   if (scene.image && scene.image_shape) {
     const [rows, cols] = scene.image_shape;
-    const image = rgbaCanvas(bytesOf(scene.image), cols, rows, 0);
+    // One scratch canvas for the image, reused while its size stays (the Playground repaints it many times a second).
+    const pixels = new Uint8ClampedArray(bytesOf(scene.image).subarray(0, cols * rows * 4));
+    if (!canvas._image || canvas._image.width !== cols || canvas._image.height !== rows) {
+      canvas._image = document.createElement("canvas");
+      canvas._image.width = cols;
+      canvas._image.height = rows;
+    }
+    canvas._image.getContext("2d").putImageData(new ImageData(pixels, cols, rows), 0, 0);
+    const image = canvas._image;
     ctx.imageSmoothingEnabled = !scene.discretize;
     // Each pixel of the grid is centred on its grid point: stretch so the outer half-pixels fall outside.
     const dx = box.width / (cols - 1), dy = box.height / (rows - 1);
@@ -242,9 +250,10 @@ export default {
       const groups = model.get("point_groups");
       if (groups && !scene.points) scene = { ...scene, points: groups };
       applyStyle(root, scene.style);
-      title.textContent = scene.title || "";
+      // Text set only when it changes: a new text node makes the browser lay the page out again.
+      if (title.textContent !== (scene.title || "")) title.textContent = scene.title || "";
       title.style.display = scene.title ? "block" : "none";
-      canvas.setAttribute("aria-label", scene.description || ((scene.title || "plane") + ": " + (scene.caption || "")));
+      canvas.setAttribute("aria-label", scene.label || scene.description || ((scene.title || "plane") + ": " + (scene.caption || "")));
       if (scene.clickable) {
         canvas.setAttribute("tabindex", "0");
         canvas.setAttribute("aria-describedby", help.id);
@@ -255,7 +264,8 @@ export default {
       drawLegend(legend, scene);
       canvas.dataset.version = scene.version;
       drawPlane(canvas, scene);
-      caption.textContent = scene.caption || "";
+      canvas.dataset.paints = Number(canvas.dataset.paints || 0) + 1;     // how many times painted (browser tests)
+      if (caption.textContent !== (scene.caption || "")) caption.textContent = scene.caption || "";
       updateControls();
     };
     model.on("change:scene", redraw);

@@ -57,29 +57,40 @@ def _check_two_inputs(params, what):
                          f"its first layer W has shape {tuple(params[0]['W'].shape)} ({n_inputs} inputs).")
 
 
-def layer_grids(params, extent, resolution=24, activation="relu", output="linear"):
+def network_inputs(params, points, feature_map, what):
+    """What the network reads at plane points (n, 2): the points themselves (a 2-input network), or
+    `feature_map(points)` for a network whose inputs are features of (x1, x2) (the Playground's x1², sin x2, ...)."""
+    if feature_map is None:
+        _check_two_inputs(params, what)
+        return points
+    return feature_map(points)
+
+
+def layer_grids(params, extent, resolution=24, activation="relu", output="linear", feature_map=None):
     """Every node's value over the plane: a list with one (resolution, resolution, n_nodes) array per layer,
-    the inputs first, then each layer's activation (the output layer through `output`)."""
-    _check_two_inputs(params, "layer_grids")
+    the inputs first, then each layer's activation (the output layer through `output`). With `feature_map`
+    (points (n, 2) -> inputs (n, n_inputs)) the inputs are the features of the plane's points."""
     points, _, _ = plane_points(extent, resolution)
-    _, layers = forward(params, points, activation=activation, output=output, return_hidden=True)
+    inputs = network_inputs(params, points, feature_map, "layer_grids")
+    _, layers = forward(params, inputs, activation=activation, output=output, return_hidden=True)
     shape = (resolution, resolution)
-    return [points.reshape(*shape, 2)] + [np.asarray(layer["a"]).reshape(*shape, -1) for layer in layers]
+    return [np.asarray(inputs).reshape(*shape, -1)] + [np.asarray(layer["a"]).reshape(*shape, -1) for layer in layers]
 
 
-def boundary_grid(params, extent, resolution=64, activation="relu", task="classification"):
+def boundary_grid(params, extent, resolution=64, activation="relu", task="classification", feature_map=None):
     """What the network says at every point of the plane, ready to colour.
 
     classification, one output (a logit): kind "probability", values = P(class 1) = sigmoid(logit).
     classification, several outputs: kind "classes", classes = the winning class, values = its probability.
     regression: kind "value", values = the first output.
+    feature_map: as for `layer_grids` (None: the network reads the plane's points).
     Returns {"kind", "values", "classes" (or None), "xs", "ys", "extent"}.
     """
     if task not in ("classification", "regression"):
         raise ValueError(f"task must be 'classification' or 'regression'; got {task!r}.")
-    _check_two_inputs(params, "The decision boundary")
     points, xs, ys = plane_points(extent, resolution)
-    outputs = np.asarray(forward(params, points, activation=activation, output="linear"))
+    inputs = network_inputs(params, points, feature_map, "The decision boundary")
+    outputs = np.asarray(forward(params, inputs, activation=activation, output="linear"))
     shape = (len(ys), len(xs))
     classes = None
     with np.errstate(over="ignore", invalid="ignore"):

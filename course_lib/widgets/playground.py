@@ -24,143 +24,25 @@ every setting scriptable from Python.
 How play works: a small front-end clock asks the kernel for the next update only after the previous one has
 arrived (and at most `max_updates_per_second` times a second), so updates never pile up however slow the
 machine, and the kernel stays free to handle clicks between updates (pause, a new learning rate). The math is in
-`course_lib.playground` (no widgets there); the drawing reuses the course widgets' front ends (diagram.js,
-plane.js, lineplot.js).
+`course_lib.playground` (no widgets there); the views are in course_lib.widgets.playground_views and reuse the
+course widgets' front ends (diagram.js, plane.js, lineplot.js).
 """
-import dataclasses
-import html
 import time
 
-import anywidget
 import ipywidgets
-import traitlets
 
 from course_lib import playground as engine
-from course_lib.playground import (CONTROLS, FEATURE_LABELS, FEATURES, MAX_HIDDEN_LAYERS, MAX_NEURONS,
-                                   PLAYGROUND_ACTIVATIONS, PlaygroundConfig, PlaygroundError)
-from course_lib.widgets._base import HERE, CourseWidget, encode, fmt, front_end, max_abs_weight
+from course_lib.playground import (CONTROLS, FEATURES, MAX_HIDDEN_LAYERS, MAX_NEURONS, PLAYGROUND_ACTIVATIONS,
+                                   PlaygroundConfig, PlaygroundError)
+from course_lib.widgets._base import fmt
 from course_lib.widgets.curves import LinePlot
-from course_lib.widgets.diagram import NetworkDiagram
-from course_lib.widgets.planes import check_extent
-from course_lib.widgets.playground_controls import (CONTROL_TABLE, EPOCHS_PER_UPDATE, SECTION, Control,
-                                                    layout)
-from course_lib.widgets.playground_scenes import (feature_grids, feature_tiles, loss_curves, plane_extent_for,
-                                                  playground_diagram, playground_plane, rounded, same_picture)
+from course_lib.widgets.playground_controls import (BUTTONS, CONTROL_TABLE, EPOCHS_PER_UPDATE, SECTION, Control,
+                                                    button, feature_toggles, layer_rows, layout, lesson_html,
+                                                    message_html)
+from course_lib.widgets.playground_scenes import (feature_grids, feature_map, loss_curves, plane_extent_for,
+                                                  playground_diagram, playground_plane)
+from course_lib.widgets.playground_views import PlaygroundClock, PlaygroundDiagram, PlaygroundPlane
 from course_lib.widgets.style import get_style
-
-
-class PlaygroundDiagram(NetworkDiagram):
-    """The network diagram of a Playground state: edges by weight, a heatmap tile per node over the input plane.
-
-    A NetworkDiagram (click an edge or a bias to edit it) whose inputs are the chosen features; `show_state(state)`
-    shows another state (new weights, or a new architecture) in one redraw."""
-
-    def __init__(self, state, extent, resolution=16, style=None):
-        self._state = state
-        self._extent = check_extent(extent)
-        self._resolution = int(resolution)
-        super().__init__(state.numpy_params(), activation=list(state.config.activations), output="linear",
-                         editable=True, show_weights=False, style=style)
-
-    @property
-    def state(self):
-        """The PlaygroundState drawn."""
-        return self._state
-
-    def show_state(self, state, extent=None):
-        """Draw `state` (its weights, features and activations), once; nothing is sent when it draws the same."""
-        if self.drawn and same_picture(self._state, state) and (extent is None or
-                                                                 tuple(extent) == tuple(self._extent)):
-            self._state = state
-            return
-        architecture_changed = (state.config.features, state.config.layer_sizes) != (
-            self._state.config.features, self._state.config.layer_sizes)
-        if architecture_changed or state.epoch < self._state.epoch:
-            self._weight_scale = None          # a new start: let the edge widths rescale to the new weights
-        self._state = state
-        if extent is not None:
-            self._extent = check_extent(extent)
-        self._ready = False
-        try:
-            if architecture_changed:
-                self.selected = None
-            self.params = state.numpy_params()
-            self.activation = list(state.config.activations)
-        finally:
-            self._ready = True
-        self.redraw()
-
-    def _browser_scene(self, drawn):
-        # Positions to a tenth of a pixel, widths to a hundredth, weights to 6 significant digits: what the browser
-        # can show, in about half the text (the diagram is the largest message of an update).
-        return {**drawn, "nodes": [rounded(node, 1) for node in drawn["nodes"]],
-                "edges": [rounded(edge, 1) for edge in drawn["edges"]]}
-
-    def _compute(self):
-        if not self._fixed_scale:
-            # the scale only grows while training, so the edges do not all jump when one weight grows
-            self._weight_scale = max(self._weight_scale or 0.0, max_abs_weight(self.params), 1e-9)
-        # The drawing follows the weights shown (an edge edited in the browser changes self.params first).
-        state = dataclasses.replace(self._state, params=self.params)
-        return playground_diagram(state, self._extent, self._resolution, self.style, self._weight_scale,
-                                  self.selected)
-
-
-class PlaygroundPlane(CourseWidget):
-    """The output of a Playground's network over the input plane, with the training and test points."""
-
-    _esm = front_end("plane.js")
-    discretize = traitlets.Bool(False).tag(sync=True)
-    show_test = traitlets.Bool(True).tag(sync=True)
-    picked = traitlets.List(allow_none=True, default_value=None).tag(sync=True)
-    point_groups = traitlets.List().tag(sync=True)
-
-    def __init__(self, state, extent, resolution=64, style=None, width=330, height=330):
-        self._state = state
-        self._options = {"extent": check_extent(extent), "resolution": int(resolution), "width": width,
-                         "height": height}
-        self._ready = False
-        super().__init__(style=style)
-        self._ready = True
-        self.redraw()
-
-    def show_state(self, state, extent=None):
-        """Draw `state`; nothing is sent when it draws the same (a new learning rate, say, changes no pixel)."""
-        same_extent = extent is None or tuple(extent) == tuple(self._options["extent"])
-        unchanged = self.drawn and same_extent and same_picture(self._state, state) and (
-            self._state.history == state.history)
-        self._state = state
-        if extent is not None:
-            self._options["extent"] = check_extent(extent)
-        if not unchanged:
-            self.redraw()
-
-    @traitlets.observe("discretize", "show_test")
-    def _changed(self, change):
-        if self._ready:
-            self.redraw()
-
-    def _browser_scene(self, drawn):
-        # The points go apart from the scene, in `point_groups`, which is sent only when they change (new data, or
-        # the test points shown or hidden): while playing, an update sends the picture and the numbers only.
-        self.point_groups = encode(drawn["points"])
-        return {key: value for key, value in drawn.items() if key not in ("values", "classes", "points")}
-
-    def _compute(self):
-        return playground_plane(self._state, discretize=self.discretize, show_test=self.show_test, style=self.style,
-                                **self._options)
-
-
-class PlaygroundClock(anywidget.AnyWidget):
-    """Drives play from the browser (playground_clock.js) and shows the epoch counter."""
-
-    _esm = (HERE / "playground_clock.js").read_text(encoding="utf-8")
-    running = traitlets.Bool(False).tag(sync=True)
-    frame = traitlets.Int(0).tag(sync=True)
-    interval_ms = traitlets.Int(33).tag(sync=True)
-    max_in_flight = traitlets.Int(3).tag(sync=True)
-    status = traitlets.Unicode("").tag(sync=True)
-
 
 
 # ------------------------------------------------------------------------------------------------ the Playground
@@ -225,7 +107,7 @@ class Playground(ipywidgets.VBox):
                               width=330, height=190, x_range=(0, 1), style=self._style)
         self.losses = ipywidgets.HTML(layout=layout(min_height="2.6em"))
         self.message = ipywidgets.HTML(layout=layout(max_width="1100px"))
-        self.lesson = ipywidgets.HTML(self._lesson_html(title, text))
+        self.lesson = ipywidgets.HTML(lesson_html(title, text))
         self._build_controls()
         super().__init__(self._arrange())
         self.add_class("course-playground")
@@ -319,6 +201,9 @@ class Playground(ipywidgets.VBox):
         self.clock.running = True
         self._update_play_button()
         return self
+
+    def _play_or_pause(self):
+        return self.pause() if self.playing else self.play()
 
     def pause(self):
         self.clock.running = False
@@ -439,28 +324,13 @@ class Playground(ipywidgets.VBox):
             setattr(self, control.attribute, widget)
             widget.observe(lambda change, control=control: self._from_control(control, change["new"]), names="value")
             self._controls[control.name] = [widget]
-
-        def button(name, description, tooltip, width, action, **options):
-            widget = ipywidgets.Button(description=description, tooltip=tooltip, layout=layout(width=width),
-                                       **options)
-            widget.on_click(lambda _: action())
+        for name, description, tooltip, width, method, options in BUTTONS:     # the buttons of one action each
+            widget = button(description, tooltip, width, **options)
+            widget.on_click(lambda _, method=method: self._guarded(getattr(self, method)))
+            setattr(self, f"{name}_button", widget)
             self._controls[name] = [widget]
-            return widget
 
-        self.play_button = button("play", "Play", "train continuously", "96px",
-                                  lambda: self.pause() if self.playing else self.play(), icon="play",
-                                  button_style="primary")
-        self.step_button = button("step", "Step", "train one epoch", "64px", lambda: self._guarded(self.step))
-        self.reset_button = button("reset", "Reset", "the starting weights again, epoch 0", "64px",
-                                   lambda: self._guarded(self.reset))
-        self.regenerate_button = button("regenerate", "Regenerate", "new random points", "110px",
-                                        lambda: self._guarded(self.regenerate))
-
-        # The features: one toggle each. Widgets only ever hidden together share one Layout (fewer models to sync).
-        feature_layout = layout(width="76px")
-        self.feature_buttons = {
-            name: ipywidgets.ToggleButton(description=FEATURE_LABELS[name], tooltip=f"use {name} as an input",
-                                          layout=feature_layout) for name in FEATURES}
+        self.feature_buttons = feature_toggles()
         for name, toggle in self.feature_buttons.items():
             toggle.observe(lambda change, name=name: self._toggle_feature(name, change["new"]), names="value")
         self.features_box = ipywidgets.GridBox(list(self.feature_buttons.values()),
@@ -470,32 +340,19 @@ class Playground(ipywidgets.VBox):
         self._controls["features"] = [self.features_box, self._features_heading]
 
         # The hidden layers: + and − layers, then per layer its size (− and +) and its activation.
-        self.add_layer_button = ipywidgets.Button(description="+", tooltip="add a hidden layer",
-                                                  layout=layout(width="34px"))
-        self.remove_layer_button = ipywidgets.Button(description="−", tooltip="remove the last hidden layer",
-                                                     layout=layout(width="34px"))
+        self.add_layer_button = button("+", "add a hidden layer", "34px", "add-layer")
+        self.remove_layer_button = button("−", "remove the last hidden layer", "34px", "remove-layer")
         self.add_layer_button.on_click(lambda _: self._change_layers(+1))
         self.remove_layer_button.on_click(lambda _: self._change_layers(-1))
         self.layers_label = ipywidgets.HTML()
         self.layers_box = ipywidgets.HBox([self.remove_layer_button, self.add_layer_button, self.layers_label],
                                           layout=layout(align_items="center"))
-        neuron_layout, activation_layout = layout(width="34px"), layout(width="90px")
-        self.layer_rows = []
-        for k in range(MAX_HIDDEN_LAYERS):
-            row = {"label": ipywidgets.HTML(layout=layout(width="130px")),
-                   "minus": ipywidgets.Button(description="−", tooltip=f"one neuron fewer in layer {k + 1}",
-                                              layout=neuron_layout),
-                   "plus": ipywidgets.Button(description="+", tooltip=f"one neuron more in layer {k + 1}",
-                                             layout=neuron_layout),
-                   "activation": ipywidgets.Dropdown(options=PLAYGROUND_ACTIVATIONS, value="tanh",
-                                                     layout=activation_layout)}
+        self.layer_rows = layer_rows()
+        for k, row in enumerate(self.layer_rows):
             row["minus"].on_click(lambda _, k=k: self._change_neurons(k, -1))
             row["plus"].on_click(lambda _, k=k: self._change_neurons(k, +1))
             row["activation"].observe(lambda change, k=k: self._change_layer_activation(k, change["new"]),
                                       names="value")
-            row["row"] = ipywidgets.HBox([row["label"], row["minus"], row["plus"], row["activation"]],
-                                         layout=layout(align_items="center"))
-            self.layer_rows.append(row)
         self._layer_rows_box = ipywidgets.VBox([row["row"] for row in self.layer_rows])
         self._controls["layers"] = [self.layers_box]
         self._controls["neurons"] = [row[side] for side in ("minus", "plus") for row in self.layer_rows]
@@ -505,10 +362,8 @@ class Playground(ipywidgets.VBox):
         self.json_box = ipywidgets.Textarea(placeholder="Export writes the state here as JSON; paste a state here "
                                                         "and press import.",
                                             layout=layout(width="100%", height="90px"))
-        self.export_button = ipywidgets.Button(description="Export", tooltip="write the whole state as JSON below",
-                                               layout=layout(width="80px"))
-        self.import_button = ipywidgets.Button(description="Import", tooltip="load the JSON state below",
-                                               layout=layout(width="80px"))
+        self.export_button = button("Export", "write the whole state as JSON below", "80px", "export-button")
+        self.import_button = button("Import", "load the JSON state below", "80px", "import-button")
         self.export_button.on_click(lambda _: self._export_to_box())
         self.import_button.on_click(lambda _: self._import_from_box())
         self.export_box = ipywidgets.VBox([ipywidgets.HTML(SECTION.format("EXPORT / IMPORT")),
@@ -521,15 +376,8 @@ class Playground(ipywidgets.VBox):
         for name, widgets in self._controls.items():
             for widget in widgets:
                 widget.add_class(f"course-playground-{name}")
-        named = {"add-layer": self.add_layer_button, "remove-layer": self.remove_layer_button,
-                 "export-button": self.export_button, "import-button": self.import_button, "json": self.json_box,
-                 "losses": self.losses, "message": self.message}
-        for name, widget in named.items():
+        for name, widget in {"json": self.json_box, "losses": self.losses, "message": self.message}.items():
             widget.add_class(f"course-playground-{name}")
-        for row in self.layer_rows:
-            row["minus"].add_class("course-playground-neuron-minus")
-            row["plus"].add_class("course-playground-neuron-plus")
-            row["activation"].add_class("course-playground-layer-activation")
 
     def _arrange(self):
         top = ipywidgets.HBox([self.play_button, self.step_button, self.reset_button, self.clock,
@@ -550,13 +398,6 @@ class Playground(ipywidgets.VBox):
         middle = ipywidgets.HBox([data_column, network_column, output_column],
                                  layout=layout(flex_flow="row wrap", align_items="flex-start"))
         return [self.lesson, top, self.message, middle, self.export_box]
-
-    @staticmethod
-    def _lesson_html(title, text):
-        if not title and not text:
-            return ""
-        return (f"<div style='border-left:4px solid #0072B2;padding:2px 10px;margin-bottom:4px'>"
-                f"<b>{title}</b><br>{text}</div>")
 
     # -- controls -> state -----------------------------------------------------------------------------------
 
@@ -692,14 +533,9 @@ class Playground(ipywidgets.VBox):
         self.clock.status = text
 
     def _show_message(self, text, error=False):
-        if not text:
-            self.message.value = ""
-            return
-        colour = "#D55E00" if error else "#0072B2"
-        self.message.value = (f"<div role='{'alert' if error else 'status'}' style='border-left:4px solid {colour};"
-                              f"padding:2px 8px'>{'⚠ ' if error else ''}{html.escape(text)}</div>")
+        self.message.value = message_html(text, error)
 
 
 __all__ = ["Playground", "PlaygroundDiagram", "PlaygroundPlane", "PlaygroundClock", "CONTROL_TABLE", "Control",
-           "playground_diagram", "playground_plane", "feature_grids", "feature_tiles", "loss_curves",
+           "playground_diagram", "playground_plane", "feature_grids", "feature_map", "loss_curves",
            "plane_extent_for"]

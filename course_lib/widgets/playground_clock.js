@@ -4,6 +4,50 @@
 // for the next would cap the rate, while a small window keeps the kernel busy without letting updates pile up.
 // The kernel answers a tick only for the frame after the current one, so several open views never train twice.
 // If asked-for frames never arrive (a lost message), it starts again from the last frame that did.
+
+// For the keyboard: JupyterLab's notebook shortcuts (Enter: edit the cell, arrows: the next cell) must not take the
+// keys a focused control needs (Enter and Space press a button, arrows change a menu or a slider): Lumino skips its
+// shortcuts for keys pressed inside an element marked data-lm-suppress-shortcuts.
+// Accessible names ipywidgets leaves out: a button that shows only a symbol ("+", "−") is named by its tooltip
+// ("one neuron more in layer 1"; ipywidgets puts it in `title`, which does not name a button that has text), and a
+// slider's handle (role "slider", which a <label> cannot name) by its slider's description ("Noise").
+function prepareControls(playground) {
+  for (const control of playground.querySelectorAll("button, select, input, textarea, [role=slider]")) {
+    if (!control.hasAttribute("data-lm-suppress-shortcuts")) control.setAttribute("data-lm-suppress-shortcuts", "true");
+  }
+  const name = (element, text) => {
+    if (text && element.getAttribute("aria-label") !== text) element.setAttribute("aria-label", text);
+  };
+  for (const button of playground.querySelectorAll("button[title]")) {
+    if (button.textContent.trim().length <= 1) name(button, button.title);
+  }
+  for (const handle of playground.querySelectorAll("[role=slider]")) {
+    const slider = handle.closest(".widget-slider");
+    const label = slider && slider.querySelector(".widget-label");
+    if (label) name(handle, label.textContent.trim());
+  }
+}
+
+// The Playground's other views are drawn around the clock, some after it, all at once: prepare the controls a few
+// times while they appear, and again whenever one is focused (no observer: playing changes the page at every frame).
+function watchControls(el) {
+  let playground = null;
+  const prepare = () => {
+    playground = playground || el.closest(".course-playground");
+    if (playground) prepareControls(playground);
+  };
+  const timers = [0, 300, 1000, 3000, 10000].map((ms) => setTimeout(prepare, ms));
+  const onFocus = () => prepare();
+  const attach = setTimeout(() => {
+    if (playground) playground.addEventListener("focusin", onFocus, true);
+  }, 1000);
+  return () => {
+    timers.forEach(clearTimeout);
+    clearTimeout(attach);
+    if (playground) playground.removeEventListener("focusin", onFocus, true);
+  };
+}
+
 export default {
   render({ model, el }) {
     const box = document.createElement("div");
@@ -52,7 +96,9 @@ export default {
     model.on("change:status", show);
     show();
     pump();
+    const stopWatching = watchControls(el);
     return () => {
+      stopWatching();
       if (timer !== null) clearTimeout(timer);
       model.off("change:frame", onFrame);
       model.off("change:running", onRunning);

@@ -4,9 +4,12 @@ syncs every control from it (course_lib.widgets.playground.Playground).
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+import html
+
 import ipywidgets
 
-from course_lib.playground import DATASETS, LEARNING_RATES, PLAYGROUND_ACTIVATIONS, REGULARIZATION_RATES
+from course_lib.playground import (DATASETS, FEATURE_LABELS, FEATURES, LEARNING_RATES, MAX_HIDDEN_LAYERS,
+                                   PLAYGROUND_ACTIVATIONS, REGULARIZATION_RATES)
 from course_lib.optimizers import OPTIMIZERS
 
 DATASET_LABELS = {"circles": "Circle", "xor": "XOR", "gaussians": "Gaussian", "spiral": "Spiral", "moons": "Moons",
@@ -90,5 +93,77 @@ CONTROL_TABLE = (
 
 
 
+# The buttons of one action each: (name, label, tooltip, width, the Playground's method a click calls, options).
+BUTTONS = (
+    ("play", "Play", "train continuously", "96px", "_play_or_pause", {"icon": "play", "button_style": "primary"}),
+    ("step", "Step", "train one epoch", "64px", "step", {}),
+    ("reset", "Reset", "the starting weights again, epoch 0", "64px", "reset", {}),
+    ("regenerate", "Regenerate", "new random points", "110px", "regenerate", {}),
+)
 
-__all__ = ["Control", "CONTROL_TABLE", "DATASET_LABELS", "EPOCHS_PER_UPDATE"]
+
+def button(description, tooltip, width, css=None, **options):
+    """A button (`width`: a CSS width, or a Layout to share); a symbol-only one ("+") is named by its tooltip for
+    screen readers (see playground_clock.js). `css`: its class is course-playground-<css>."""
+    shared = width if isinstance(width, ipywidgets.Layout) else layout(width=width)
+    widget = ipywidgets.Button(description=description, tooltip=tooltip, layout=shared, **options)
+    if css:
+        widget.add_class(f"course-playground-{css}")
+    return widget
+
+
+def feature_toggles():
+    """One toggle per feature, {name: ToggleButton}. They share one Layout (hidden together: fewer models)."""
+    shared = layout(width="76px")
+    return {name: ipywidgets.ToggleButton(description=FEATURE_LABELS[name], tooltip=f"use {name} as an input",
+                                          layout=shared) for name in FEATURES}
+
+
+def layer_rows():
+    """Per possible hidden layer: its label, − and + (one neuron fewer / more) and its activation menu, in a row."""
+    neuron_layout, activation_layout = layout(width="34px"), layout(width="90px")
+    rows = []
+    for k in range(MAX_HIDDEN_LAYERS):
+        row = {"label": ipywidgets.HTML(layout=layout(width="130px")),
+               "minus": button("−", f"one neuron fewer in layer {k + 1}", neuron_layout, "neuron-minus"),
+               "plus": button("+", f"one neuron more in layer {k + 1}", neuron_layout, "neuron-plus"),
+               # Its name is for screen readers (the row's label says which layer): a label of no width.
+               "activation": ipywidgets.Dropdown(options=PLAYGROUND_ACTIVATIONS, value="tanh",
+                                                 description=f"activation of hidden layer {k + 1}",
+                                                 style={"description_width": "0px"}, layout=activation_layout)}
+        row["activation"].add_class("course-playground-layer-activation")
+        row["row"] = ipywidgets.HBox([row["label"], row["minus"], row["plus"], row["activation"]],
+                                     layout=layout(align_items="center"))
+        rows.append(row)
+    return rows
+
+
+def lesson_html(title, text):
+    if not title and not text:
+        return ""
+    return (f"<div style='border-left:4px solid #0072B2;padding:2px 10px;margin-bottom:4px'>"
+            f"<b>{title}</b><br>{text}</div>")
+
+
+def message_html(text, error=False):
+    """The message line: a problem (an alert, marked ⚠ besides its colour) or a notice (a status)."""
+    if not text:
+        return ""
+    colour = "#D55E00" if error else "#0072B2"
+    return (f"<div role='{'alert' if error else 'status'}' style='border-left:4px solid {colour};"
+            f"padding:2px 8px'>{'⚠ ' if error else ''}{html.escape(text)}</div>")
+
+
+# A visible focus for every control of the Playground (ipywidgets' own is a faint 1-pixel border on some).
+FOCUS_CSS = """
+.course-playground button:focus-visible, .course-playground select:focus-visible,
+.course-playground textarea:focus-visible, .course-playground input:focus-visible,
+.course-playground .noUi-handle:focus-visible {
+  outline: 3px solid #0072B2;
+  outline-offset: 1px;
+}
+"""
+
+
+__all__ = ["Control", "CONTROL_TABLE", "BUTTONS", "DATASET_LABELS", "EPOCHS_PER_UPDATE", "button", "feature_toggles",
+           "layer_rows", "lesson_html", "message_html"]

@@ -7,14 +7,12 @@ import math
 
 import numpy as np
 
-from course_lib import playground as engine
 from course_lib.playground import FEATURE_LABELS, make_features
-from course_lib.network import forward
-from course_lib.widgets._base import all_finite
-from course_lib.widgets.boundary import grid_rgba, point_colors
+from course_lib.widgets._base import all_finite, fmt
+from course_lib.widgets.boundary import as_plane_data, boundary_picture
 from course_lib.widgets.diagram import default_size, diagram_layout
-from course_lib.widgets.planes import check_extent, plane_points
-from course_lib.widgets.style import diverging_rgba, get_style
+from course_lib.widgets.planes import check_extent, layer_grids
+from course_lib.widgets.style import get_style
 
 MIN_HALF_EXTENT = 3.6          # the plane shown is at least [-3.6, 3.6]² (the data sets fill about [-3, 3]²)
 DIAGRAM_MAX_WIDTH = 540
@@ -28,91 +26,66 @@ def plane_extent_for(data):
     return (-half, half, -half, half)
 
 
+def feature_map(config):
+    """The function from plane points (n, 2) to what the network reads: the chosen features, in float32 as it
+    trains on them. The Playground's views are the ordinary diagram and decision-boundary pipelines with this
+    in front (`diagram_layout(..., feature_map=...)`, `boundary_picture(..., feature_map=...)`)."""
+    features = config.features
+
+    def features_of(points):
+        return make_features(np.asarray(points, np.float32), features)
+    return features_of
+
+
 def feature_grids(params, config, extent, resolution=16):
     """Every node's value over the plane, for a network whose inputs are features of (x1, x2): a list with one
     (resolution, resolution, n_nodes) array per layer, the features first, then each layer (the output as a
-    logit). Row 0 is the bottom of the plane (smallest x2), as in `course_lib.widgets.planes.layer_grids`."""
-    points, _, _ = plane_points(check_extent(extent), resolution)
-    inputs = make_features(points.astype(np.float32), config.features)
-    _, layers = forward(params, inputs, activation=config.activations, return_hidden=True)
-    shape = (resolution, resolution)
-    return [np.asarray(inputs).reshape(*shape, -1)] + [np.asarray(layer["a"]).reshape(*shape, -1) for layer in layers]
+    logit). Row 0 is the bottom of the plane (smallest x2): `layer_grids` with the feature map in front."""
+    return layer_grids(params, check_extent(extent), resolution, list(config.activations), "linear",
+                       feature_map=feature_map(config))
 
 
-def feature_tiles(params, config, extent, resolution=16, style=None):
-    """The diagram's tiles: one RGBA image per node (features, hidden neurons, output), top row first, coloured
-    on one diverging scale per layer (blue positive, orange negative). Shape (n_nodes, resolution, resolution, 4)."""
-    style = get_style(style)
-    tiles = []
-    for grid in feature_grids(params, config, extent, resolution):
-        finite = np.isfinite(grid)
-        vmax = float(np.max(np.abs(grid[finite]))) if finite.any() else 1.0
-        for k in range(grid.shape[-1]):
-            tiles.append(diverging_rgba(grid[::-1, :, k], vmax, style))
-    return np.stack(tiles)
+def diagram_options(config, style=None):
+    """The NetworkDiagram options that draw a Playground network: a tile per node over the plane (inputs: the
+    features), nodes as big as the tiles, at most DIAGRAM_MAX_WIDTH pixels wide, no weight labels."""
+    width, height = default_size(config.layer_sizes, get_style(style), tiles=True)
+    return {"feature_names": [FEATURE_LABELS[name] for name in config.features], "output_names": ["ŷ"],
+            "width": min(width, DIAGRAM_MAX_WIDTH), "height": height, "feature_map": feature_map(config),
+            "show_weights": False}
 
 
 def playground_diagram(state, extent, resolution=16, style=None, weight_scale=None, selected=None):
-    """What the Playground's diagram draws: `diagram_layout` of the network, with a tile per node over the plane.
-
-    The network's inputs are features of (x1, x2), not the plane itself, so the tiles are computed here (through
-    the features) and put in the layout's "tiles"; each node's "tile" is its index there."""
-    style = get_style(style)
-    config = state.config
-    params = state.host_params
-    # Lay the nodes out as big as the tiles: a node of radius tile_size / 2.
-    layout_style = style.replace(node_radius=style.tile_size / 2)
-    width, height = default_size(config.layer_sizes, layout_style, tiles=True)
-    scene = diagram_layout(params, list(config.activations), "linear", style=layout_style,
-                           weight_scale=weight_scale, show_weights=False, selected=selected,
-                           feature_names=[FEATURE_LABELS[name] for name in config.features], output_names=["ŷ"],
-                           width=min(width, DIAGRAM_MAX_WIDTH), height=height)
+    """What the Playground's diagram draws: `diagram_layout` of the network with a heatmap tile per node over the
+    plane, the features in front (each node's "tile" is its index in "tiles")."""
     with np.errstate(over="ignore", invalid="ignore"):
-        scene["tiles"] = feature_tiles(params, config, extent, resolution, style)
-    for index, node in enumerate(scene["nodes"]):
-        node["tile"] = index
-    scene["tile_shape"] = [resolution, resolution]
-    return scene
+        return diagram_layout(state.host_params, list(state.config.activations), "linear", style=get_style(style),
+                              weight_scale=weight_scale, selected=selected, heatmaps=True, extent=extent,
+                              resolution=resolution, **diagram_options(state.config, style))
 
 
 def playground_plane(state, extent, resolution=64, discretize=False, show_test=True, style=None, width=330,
                      height=330):
-    """What the Playground's plane draws: the network's output over the plane (P(class 1), or the value for
-    regression), the training points (dots) and the test points (rings), and the losses as a caption.
+    """What the Playground's plane draws: `boundary_picture` (the decision boundary's output over the plane, the
+    training points as dots and the test points as rings) with the features in front, the losses as scores.
 
     Same keys as `course_lib.widgets.boundary_scene`, so plane.js paints it."""
-    style = get_style(style)
-    config, data = state.config, state.data
-    points, _, _ = plane_points(check_extent(extent), resolution)
+    config = state.config
     with np.errstate(over="ignore", invalid="ignore"):
-        outputs = engine.predict_plane(state.host_params, config, points).astype(np.float64)
-        if config.task == "classification":
-            kind, values = "probability", 1.0 / (1.0 + np.exp(-outputs))
-        else:
-            kind, values = "value", outputs
-    values = values.reshape(resolution, resolution)
-    target_vmax = None
-    if config.task == "regression":
-        targets = np.concatenate([data.y_train[:, 0], data.y_test[:, 0]])
-        target_vmax = max(float(np.max(np.abs(targets))), 1e-9)
-    image = grid_rgba({"kind": kind, "values": values, "classes": None}, discretize, 2, style, vmax=target_vmax)
-    groups = [("train", data.x_train, data.y_train, "dot")]
-    if show_test:
-        groups.append(("test", data.x_test, data.y_test, "ring"))
-    drawn_points = [{"name": name, "xy": x.astype(np.float32),
-                     "colors": point_colors(y, config.task, data.n_classes, style, target_vmax or 1.0), "shape": shape}
-                    for name, x, y, shape in groups]
+        picture = boundary_picture(state.host_params, as_plane_data(state.data), list(config.activations),
+                                   resolution=resolution, extent=extent, discretize=discretize,
+                                   show_test=show_test, style=style, feature_map=feature_map(config))
     losses = state.losses()
     caption = "dots: training points · rings: test points" if show_test else "dots: training points"
     warning = state.diverged
-    if not warning and (not all_finite(state.host_params) or not np.isfinite(values).all()):
+    if not warning and (not all_finite(state.host_params) or not np.isfinite(picture["values"]).all()):
         warning = ("The network's output is NaN or infinite here (painted grey): the weights are too large. "
                    "Press reset and try a smaller learning rate.")
-    return {"kind": kind, "values": values, "classes": None, "image": image, "image_shape": list(image.shape[:2]),
-            "extent": list(extent), "points": drawn_points, "discretize": bool(discretize), "task": config.task,
-            "n_classes": data.n_classes, "train_score": losses["train_loss"], "test_score": losses["val_loss"],
-            "caption": caption, "axis_labels": ["x₁", "x₂"], "title": "", "width": int(width),
-            "height": int(height), "marker": None, "path": None, "warning": warning,
+    name = "probability of class 1" if config.task == "classification" else "predicted value"
+    label = (f"Output: test loss {fmt(losses['val_loss'], 3)}, training loss {fmt(losses['train_loss'], 3)}; "
+             f"the network's {name} over the plane, {caption}")
+    return {**picture, "train_score": losses["train_loss"], "test_score": losses["val_loss"], "caption": caption,
+            "label": label, "axis_labels": ["x₁", "x₂"], "title": "", "width": int(width), "height": int(height),
+            "marker": None, "path": None, "warning": warning,
             "toggles": [{"trait": "discretize", "label": "discretize output", "value": bool(discretize)},
                         {"trait": "show_test", "label": "show test data", "value": bool(show_test)}],
             "clickable": False}
@@ -154,5 +127,5 @@ def same_picture(old, new):
 
 
 
-__all__ = ["plane_extent_for", "feature_grids", "feature_tiles", "playground_diagram", "playground_plane",
-           "loss_curves", "same_picture", "rounded"]
+__all__ = ["plane_extent_for", "feature_map", "feature_grids", "diagram_options", "playground_diagram",
+           "playground_plane", "loss_curves", "same_picture", "rounded"]
