@@ -187,3 +187,19 @@ def test_a_figures_stored_description_is_its_alt_text_on_the_site(tmp_path):
     alts = image_alts(page)
     assert PNG_ALT in alts and HTML_ALT in alts, f"the figures' alt texts on the page: {alts}"
     assert NO_DESCRIPTION not in page
+
+
+def test_only_a_described_png_or_jpeg_becomes_an_html_image():
+    import nbformat
+
+    def output(data, metadata=None):
+        return nbformat.v4.new_output("display_data", data=data, metadata=metadata or {})
+
+    described = output({"image/jpeg": "/9j/"}, {"image/jpeg": {"alt": 'a "quoted" <b>', "height": 90}})
+    assert publish.described_image_html(described) == (
+        '<img src="data:image/jpeg;base64,/9j/" alt="a &quot;quoted&quot; &lt;b&gt;" height="90">')
+    assert publish.described_image_html(output({"image/png": "iVBO"})) is None                 # no description
+    assert publish.described_image_html(output({"image/png": "iVBO"}, {"image/png": {"alt": ""}})) is None
+    assert publish.described_image_html(output({"image/png": "iVBO", "text/html": "<img alt='x'>"},
+                                               {"image/png": {"alt": "x"}})) is None   # its own HTML is shown
+    assert publish.described_image_html(nbformat.v4.new_output("stream", text="hi")) is None

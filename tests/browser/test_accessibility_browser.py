@@ -181,3 +181,32 @@ def test_a_deck_passes_axe_on_every_slide(built, chromium):
     found = check_deck(chromium, built / "slides" / DECK)
     assert len(found) > 5, f"too few slides checked: {sorted(found)}"
     assert_no_serious(found, f"the deck {DECK}")
+
+
+MATH_FOR_SCREEN_READERS = """() => Array.from(document.querySelectorAll('.MathJax_CHTML')).map(formula => ({
+    tex: (formula.parentElement.querySelector('script[type^="math/tex"]') || {}).textContent,
+    mathml: !!formula.querySelector('.MJX_Assistive_MathML math'),
+    drawingHidden: formula.querySelector('.mjx-math').getAttribute('aria-hidden') === 'true',
+}))"""
+
+
+@pytest.mark.parametrize("where", ["site", "deck"])
+def test_math_is_readable_by_screen_readers(built, chromium, where):
+    """MathJax's assistive MathML (its AssistiveMML extension, part of the TeX-AMS_CHTML-full configuration the
+    pages load): every typeset formula carries a MathML copy that screen readers read (NVDA, JAWS, VoiceOver),
+    while its drawing, glyph by glyph, is hidden from them."""
+    path = built / "site" / "05_backpropagation.html" if where == "site" else built / "slides" / DECK
+    context = chromium.new_context()
+    context.set_offline(True)
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri())
+        page.wait_for_function("() => window.MathJax && MathJax.Hub && document.querySelector('.MathJax_CHTML')",
+                               timeout=60_000)
+        wait_until_settled(page)
+        formulas = page.evaluate(MATH_FOR_SCREEN_READERS)
+    finally:
+        context.close()
+    assert len(formulas) >= 5, f"too few formulas typeset on {path.name}: {len(formulas)}"
+    unreadable = [f["tex"] for f in formulas if not (f["mathml"] and f["drawingHidden"])]
+    assert unreadable == [], f"formulas of {path.name} without assistive MathML: {unreadable[:5]}"
