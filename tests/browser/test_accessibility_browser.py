@@ -3,11 +3,13 @@
 axe-core (vendor/node_modules/axe-core, pinned with the other npm packages) is injected into every HTML page of the
 built site (the home page, every notebook's page, the guides, search and the index) and into notebook 02's deck,
 one slide at a time (reveal.js hides the slides that are not shown, and axe checks only what is shown). It runs
-only the rules tagged wcag2a, wcag2aa, wcag21a and wcag21aa; a serious or critical violation fails the test, which
-prints each one: the page, the rule, its impact, how many elements and the first element's selector.
+the rules tagged wcag2a, wcag2aa, wcag21a and wcag21aa, and by name the rules for headings in order and landmarks
+(STRUCTURE_RULES: axe files them under best practice). A serious or critical violation, or any structure one,
+fails the test, which prints each: the page, the rule, its impact, how many elements and the first one's selector.
+Moderate and minor violations are printed without failing (axe rates them so because a person can still use the
+page). Violations inside widget outputs fail like any other: nothing is excluded.
 
-Moderate and minor violations are printed too (as a warning), without failing: axe rates them so because a
-person can still use the page.
+Every formula, on a site page and in the deck, must also carry MathJax's assistive MathML (for screen readers).
 
 What axe cannot judge (it finds only part of what WCAG asks: whether an alt text says what a figure shows, whether
 the reading order makes sense, ...) is not checked here; see the accessibility statement in README.md.
