@@ -123,8 +123,11 @@ def check_site(browser, site_dir):
 
 
 # nbconvert's deck loads reveal.js with require.js (no global): ask require.js for the module it already has.
-REVEAL = """() => new Promise(done => require([document.querySelector('script[data-requiremodule*="reveal.js/dist/reveal"]')
-                                              .getAttribute('data-requiremodule')], R => { window.Reveal = R; done(); }))"""
+REVEAL = """() => new Promise(done => {
+    const name = document.querySelector('script[data-requiremodule*="reveal.js/dist/reveal"]').dataset.requiremodule;
+    require([name], R => { window.Reveal = R; done(); });
+})"""
+SHOWN = """([h, v]) => { const i = Reveal.getIndices(); return i.h === h && (i.v || 0) === v; }"""
 SLIDES = """() => Reveal.getSlides().map(slide => { const i = Reveal.getIndices(slide); return [i.h, i.v || 0]; })"""
 
 
@@ -141,8 +144,7 @@ def check_deck(browser, deck):
         page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
         for h, v in page.evaluate(SLIDES):
             page.evaluate("([h, v]) => Reveal.slide(h, v)", [h, v])
-            page.wait_for_function("([h, v]) => { const i = Reveal.getIndices(); return i.h === h && (i.v || 0) === v; }",
-                                   arg=[h, v])
+            page.wait_for_function(SHOWN, arg=[h, v])
             wait_until_settled(page)
             violations = []
             for violation in axe_violations(page):
