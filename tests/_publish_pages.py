@@ -129,3 +129,43 @@ def remote_imports_of_style_sheets(folder):
         found[sheet] = [url for url in re.findall(r"(?:@import\s+(?:url\()?|url\()\s*[\"']?([^\"')\s;]+)", code)
                         if REMOTE.match(url)]
     return found
+
+
+NO_DESCRIPTION = "No description has been provided for this image"     # nbconvert's alt for an image without one
+PNG_ALT = 'A line chart: the "loss" falls from 0.7 to 0.1 over 50 steps & <flattens>'
+HTML_ALT = "A 3-4-3 network diagram: three inputs, four hidden neurons, three outputs"
+PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
+
+
+def with_described_figures(path):
+    """A notebook of the course with two described figures added after its first code cell, as the notebooks store
+    them: a PNG with its description in the output's metadata (`"image/png": {"alt": PNG_ALT}`) and an HTML output
+    whose <img> has alt=HTML_ALT."""
+    import nbformat
+
+    nb = read_notebook(path)
+    cell = nbformat.v4.new_code_cell("show_figures()", outputs=[
+        nbformat.v4.new_output("display_data", data={"image/png": PIXEL, "text/plain": "<Figure>"},
+                               metadata={"image/png": {"alt": PNG_ALT}}),
+        nbformat.v4.new_output("display_data", data={
+            "text/html": f'<img src="data:image/png;base64,{PIXEL}" alt="{HTML_ALT}">', "text/plain": "<Figure>"}),
+    ])
+    first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    nb.cells.insert(first_code + 1, cell)
+    return nb
+
+
+def image_alts(page_html):
+    """The alt text of every <img> of an HTML page (decoded), in order; None for an <img> without one."""
+    class Images(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.alts = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.alts.append(dict(attrs).get("alt"))
+
+    images = Images()
+    images.feed(page_html)
+    return images.alts

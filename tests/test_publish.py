@@ -126,3 +126,15 @@ def test_links_come_from_the_one_repository_url(tmp_path):
     block = readme.split(links.README_BEGIN, 1)[1].split(links.README_END, 1)[0]
     assert block.strip() == links.readme_links(repository), (
         "README's Colab/Binder badges are not made from pyproject.toml's URL: run `python -m tools.links`")
+
+
+def test_a_figures_stored_description_is_its_alt_text_in_the_deck():
+    """A PNG figure's description (in the output's metadata) and an HTML figure's alt reach the deck, and never
+    nbconvert's "No description has been provided for this image"."""
+    from _publish_pages import HTML_ALT, PNG_ALT, image_alts, with_described_figures
+
+    deck = publish.Converter().convert(with_described_figures(SOLUTIONS[0]))
+    alts = image_alts(deck)
+    # The two described figures, one after the other, each with its own text (quotes, & and < > intact).
+    first = alts.index(PNG_ALT) if PNG_ALT in alts else None
+    assert first is not None and alts[first + 1] == HTML_ALT, f"the figures' alt texts in the deck: {alts}"

@@ -170,3 +170,36 @@ def test_site_loads_nothing_from_the_network(site):
 def test_the_sites_style_sheets_import_nothing_remote(site):
     sheets = remote_imports_of_style_sheets(site)
     assert sheets and not any(sheets.values()), {sheet: urls for sheet, urls in sheets.items() if urls}
+
+
+@pytest.mark.slow     # builds a one-notebook site (about 10 s)
+def test_a_figures_stored_description_is_its_alt_text_on_the_site(tmp_path):
+    """A PNG figure's description (in the output's metadata) and an HTML figure's alt reach the notebook's page
+    (MyST-NB reads the metadata's "alt"), and nbconvert's "No description has been provided" never appears."""
+    from _publish_pages import HTML_ALT, NO_DESCRIPTION, PNG_ALT, image_alts, vendor_or_skip, with_described_figures
+
+    vendor_or_skip()
+    solution = SOLUTIONS[0]
+    (tmp_path / "solutions").mkdir()
+    publish.write_notebook(with_described_figures(solution), tmp_path / "solutions" / solution.name)
+    publish.build_site(tmp_path / "solutions", ROOT / "notebooks", tmp_path / "site")
+    page = (tmp_path / "site" / f"{solution.stem}.html").read_text(encoding="utf-8")
+    alts = image_alts(page)
+    assert PNG_ALT in alts and HTML_ALT in alts, f"the figures' alt texts on the page: {alts}"
+    assert NO_DESCRIPTION not in page
+
+
+def test_only_a_described_png_or_jpeg_becomes_an_html_image():
+    import nbformat
+
+    def output(data, metadata=None):
+        return nbformat.v4.new_output("display_data", data=data, metadata=metadata or {})
+
+    described = output({"image/jpeg": "/9j/"}, {"image/jpeg": {"alt": 'a "quoted" <b>', "height": 90}})
+    assert publish.described_image_html(described) == (
+        '<img src="data:image/jpeg;base64,/9j/" alt="a &quot;quoted&quot; &lt;b&gt;" height="90">')
+    assert publish.described_image_html(output({"image/png": "iVBO"})) is None                 # no description
+    assert publish.described_image_html(output({"image/png": "iVBO"}, {"image/png": {"alt": ""}})) is None
+    assert publish.described_image_html(output({"image/png": "iVBO", "text/html": "<img alt='x'>"},
+                                               {"image/png": {"alt": "x"}})) is None   # its own HTML is shown
+    assert publish.described_image_html(nbformat.v4.new_output("stream", text="hi")) is None

@@ -266,13 +266,47 @@ TABLE_MARK = "<!-- the notebooks' table: written here by tools.publish -->"     
 REMOVE = "remove-cell"          # MyST-NB's tag for a cell left out of the page
 
 
+IMAGE_TYPES = ("image/png", "image/jpeg")
+
+
+def described_image_html(output):
+    """For a figure output stored as a PNG or JPEG with its description (`metadata["image/png"]["alt"]`, as
+    JupyterLab reads it), the same image as an HTML <img> with that alt text; None for any other output.
+
+    MyST-NB, which renders the site's notebooks, reads only the width and height of an image's metadata (its alt
+    text comes from cell-level options only), so the site shows a described figure through this HTML, which
+    MyST-NB prefers to the PNG.
+
+    >>> import nbformat
+    >>> described_image_html(nbformat.v4.new_output("display_data", data={"image/png": "iVBO"},
+    ...                                              metadata={"image/png": {"alt": "A & B", "width": 300}}))
+    '<img src="data:image/png;base64,iVBO" alt="A &amp; B" width="300">'
+    """
+    data, metadata = output.get("data", {}), output.get("metadata", {})
+    if "text/html" in data:
+        return None
+    for mime in IMAGE_TYPES:
+        alt = metadata.get(mime, {}).get("alt") if isinstance(metadata.get(mime), dict) else None
+        if mime in data and alt:
+            size = "".join(f' {key}="{html.escape(str(metadata[mime][key]), quote=True)}"'
+                           for key in ("width", "height") if metadata[mime].get(key) is not None)
+            base64 = "".join(data[mime]).replace("\n", "")
+            return f'<img src="data:{mime};base64,{base64}" alt="{html.escape(alt, quote=True)}"{size}>'
+    return None
+
+
 def site_notebook(nb, student_name=None, repository=None):
     """The notebook as its site page shows it (a copy; `nb` is not changed): the Colab setup cell and the speaker
-    notes tagged `remove-cell`, and the launch-links cell saying where the student version is (`student_name`,
-    at notebooks/ in the site) and, when the repository URL is real, opening it on Colab and Binder."""
+    notes tagged `remove-cell`, the launch-links cell saying where the student version is (`student_name`,
+    at notebooks/ in the site) and, when the repository URL is real, opening it on Colab and Binder; and each
+    figure with a stored description shown with it as its alt text (`described_image_html`)."""
     nb = copy.deepcopy(nb)
     repository = repository or repository_url()
     for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            image = described_image_html(output)
+            if image is not None:
+                output.data["text/html"] = image
         tags = cell.metadata.get("tags", [])
         notes = cell.metadata.get("slideshow", {}).get("slide_type") == "notes"
         if COLAB_TAG in tags or notes:

@@ -36,21 +36,28 @@ GUIDES = [name.removesuffix(".md") for name in publish.GUIDES]
 SEARCH_TERM = "Rosenblatt"
 
 
+_BUILT = {}   # the one build of this test session (test_accessibility_browser.py uses it too)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """A folder with `slides/` (the decks of NOTEBOOKS) and `site/` (the whole course's site), built once per test
+    session whichever module asks first."""
     if not publish.vendor_dir().joinpath("requirejs", "require.js").is_file():
         import os
         message = "the npm packages of vendor/ are not installed (run `make install`)"
         if os.environ.get("COURSE_REQUIRE_VENDOR") == "1":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    root = tmp_path_factory.mktemp("publish")
-    (root / "solutions").mkdir()
-    for name in NOTEBOOKS:
-        (root / "solutions" / name).write_bytes((REPO_ROOT / "solutions" / name).read_bytes())
-    publish.build_slides([root / "solutions" / name for name in NOTEBOOKS], root / "slides")
-    publish.build_site(REPO_ROOT / "solutions", REPO_ROOT / "notebooks", root / "site")   # the whole course
-    return root
+    if "root" not in _BUILT:
+        root = tmp_path_factory.mktemp("publish")
+        (root / "solutions").mkdir()
+        for name in NOTEBOOKS:
+            (root / "solutions" / name).write_bytes((REPO_ROOT / "solutions" / name).read_bytes())
+        publish.build_slides([root / "solutions" / name for name in NOTEBOOKS], root / "slides")
+        publish.build_site(REPO_ROOT / "solutions", REPO_ROOT / "notebooks", root / "site")   # the whole course
+        _BUILT["root"] = root
+    return _BUILT["root"]
 
 
 @pytest.fixture(scope="module")

@@ -52,6 +52,7 @@ mathjax2_config = {
 # ---------------------------------------------------------------------------------------------- the look
 html_theme = "sphinx_book_theme"
 html_static_path = ["static"]
+templates_path = ["_templates"]         # the theme's search button, with the name it shows (see the file)
 html_css_files = ["course_site.css"]
 html_js_files = ["course_site.js"]      # search from disk (file://)
 html_show_sphinx = False
