@@ -17,7 +17,7 @@ to 0.1 in 40 epochs and stays flat"), not "a blue line".
 
 Why not plain `plt.show()`: JupyterLab draws a bare PNG output as an `<img>` with no text alternative at all.
 An HTML output `<img alt=...>` is one it draws with the text (it prefers HTML to PNG), and nbconvert, which builds
-the site and the slides, does the same. Taught in every notebook from 01 on; the convention is in the course
+the site and the slides, does the same. Used from notebook 00 on (its section 4 says why); the convention is in the course
 standard and docs/architecture.md, and tests/test_notebooks_standard.py fails on a course figure without it.
 """
 import base64
