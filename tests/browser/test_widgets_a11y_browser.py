@@ -3,7 +3,8 @@
 axe-core (vendor/node_modules/axe-core, pinned with the other vendored scripts, injected from the local file:
 no network) runs its WCAG 2 A/AA and 2.1 A/AA rules on the notebook panel of
 solutions/02_forward_propagation.ipynb after Run All: the cells and the outputs, the network diagram and its
-sliders included. Any serious or critical violation fails the test, with each rule, impact and target printed.
+sliders and the figures (their text alternatives) included (notebook 10 is checked the same way in
+test_playground_browser.py). Any serious or critical violation fails the test, with each rule, impact and target printed.
 JupyterLab's own interface (menus, tabs, status bar: outside the notebook panel) is checked too and printed,
 but not failed on: the course does not own it.
 
@@ -17,71 +18,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .jupyterlab import REPO_ROOT, wait_until
+from .axe import BLOCKING, axe_violations, check_notebook_panel, inject_axe, report, split_panel
+from .jupyterlab import wait_until
 
 pytestmark = pytest.mark.browser
 
-AXE = REPO_ROOT / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING = ("serious", "critical")
 NOTEBOOK = "solutions/02_forward_propagation.ipynb"
 DIAGRAM_CELL = "diagram = widgets.NetworkDiagram"
-
-# axe.run on an element (or on the document with an `exclude`); one row per failing element.
-_RUN_AXE = """async ([context, tags]) => {
-  const result = await axe.run(context, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
-                                         elementRef: true});
-  const rows = [];
-  for (const rule of result.violations) {
-    for (const node of rule.nodes) {
-      const element = node.element;
-      const output = element && element.closest ? element.closest('.jp-OutputArea-output') : null;
-      rows.push({rule: rule.id, impact: node.impact || rule.impact, target: node.target.join(' '),
-                 html: node.html.slice(0, 160), summary: (node.failureSummary || '').slice(0, 300),
-                 in_output: output !== null,
-                 plain_figure: output !== null && output.getAttribute('data-mime-type') === 'image/png'});
-    }
-  }
-  return rows;
-}"""
-
-
-def inject_axe(page):
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is missing at {AXE}: run `make install` (it vendors the npm packages)")
-    page.add_script_tag(path=str(AXE))
-    page.wait_for_function("() => window.axe !== undefined")
-
-
-def axe_violations(page, panel_id, where):
-    """Violations `where` = "panel" (inside the notebook panel) or "chrome" (the rest of JupyterLab)."""
-    selector = f"[id='{panel_id}']"
-    context = {"include": [[selector]]} if where == "panel" else {"exclude": [[selector]]}
-    return page.evaluate(_RUN_AXE, [context, WCAG_TAGS])
-
-
-def counts_by_rule(rows):
-    counts = {}
-    for row in rows:
-        key = f"{row['rule']} ({row['impact']})"
-        counts[key] = counts.get(key, 0) + 1
-    return dict(sorted(counts.items()))
-
-
-def report(title, rows):
-    lines = [f"{title}: {len(rows)} failing element(s); by rule (impact): {json.dumps(counts_by_rule(rows))}"]
-    lines += [f"  {row['rule']} [{row['impact']}] {row['target']}\n      {row['html']}" for row in rows]
-    return "\n".join(lines)
-
-
-def split_panel(rows):
-    """(ours, figures, jupyterlab): violations in the outputs (the widgets, their controls, text outputs); image-alt
-    on plain matplotlib PNGs (their text alternative is the figure-captions work of issue 18, not the widgets');
-    and JupyterLab's own notebook interface inside the panel (toolbar, cell editors, prompts, the cell list)."""
-    figures = [row for row in rows if row["in_output"] and row["plain_figure"] and row["rule"] == "image-alt"]
-    ours = [row for row in rows if row["in_output"] and row not in figures]
-    jupyterlab = [row for row in rows if not row["in_output"]]
-    return ours, figures, jupyterlab
 
 
 def test_notebook_02_has_no_serious_accessibility_violations(open_notebook, lab_page, screenshot_dir):
@@ -91,19 +34,11 @@ def test_notebook_02_has_no_serious_accessibility_violations(open_notebook, lab_
     diagram = nb.output(nb.find_cell(DIAGRAM_CELL))
     expect(diagram.locator("svg.course-diagram-svg")).to_be_visible()
     expect(diagram.locator(".noUi-handle").first).to_be_visible()
-    inject_axe(lab_page)
-    panel_id = lab_page.evaluate(f"() => window.courseHarness.panel({json.dumps(NOTEBOOK)}).id")
-
-    ours, figures, jupyterlab = split_panel(axe_violations(lab_page, panel_id, "panel"))
-    chrome = axe_violations(lab_page, panel_id, "chrome")
-    print(report("notebook outputs (widgets, their controls, text)", ours))
-    print(report("plain matplotlib figures without alt text (figure-captions work, reported only)", figures))
-    print(report("JupyterLab's notebook interface inside the panel (not ours, reported only)", jupyterlab))
-    print(report("JupyterLab's interface outside the panel (not ours, reported only)", chrome))
+    blocking = check_notebook_panel(lab_page, NOTEBOOK)
     nb.screenshot("a11y_notebook_02", directory=screenshot_dir)
-
-    blocking = [row for row in ours if row["impact"] in BLOCKING]
     assert not blocking, report("serious or critical violations in the notebook's outputs", blocking)
+    figures = nb.panel.locator(".jp-OutputArea-output img.course-figure")
+    assert figures.count() == 3 and all(figures.evaluate_all("images => images.map(image => image.alt.length > 20)"))
     # The checks did look at the widget: its drawing and its sliders have names.
     drawing = diagram.locator("svg.course-diagram-svg").get_attribute("aria-label")
     assert drawing.startswith("Network diagram: 3 inputs (x1, x2, x3)"), drawing
@@ -190,10 +125,9 @@ def test_every_course_widget_has_no_serious_violations_and_works_with_keys(open_
     expect(replay.locator(".widget-play button").first).to_have_attribute("aria-label", "play")
     inject_axe(lab_page)
     panel_id = lab_page.evaluate(f"() => window.courseHarness.panel({json.dumps(DEMO)}).id")
-    ours, figures, jupyterlab = split_panel(axe_violations(lab_page, panel_id, "panel"))
+    ours, jupyterlab = split_panel(axe_violations(lab_page, panel_id, "panel"))
     print(report("widget demo outputs", ours))
     print(report("JupyterLab's notebook interface inside the panel (not ours, reported only)", jupyterlab))
-    assert not figures
     blocking = [row for row in ours if row["impact"] in BLOCKING]
     assert not blocking, report("serious or critical violations in the widget outputs", blocking)
     names = nb.panel.locator(".jp-OutputArea-output canvas[role=img], .jp-OutputArea-output svg[role=img]")
