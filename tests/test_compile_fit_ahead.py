@@ -15,7 +15,7 @@ def test_fit_uses_the_program_compiled_ahead_and_gets_the_same_weights():
     x, y = _curve()
     # l2=1e-6 makes a program no other test compiles, so its jit cache starts empty.
     settings = dict(epochs=30, lr=0.01, batch_size=8, optimizer="adam", activation="elu", loss="mse", seed=3, l2=1e-6)
-    program = training._compiled_epochs("elu", "mse", "adam", 0.0, 1e-6, False, False, 0.0)
+    program = training._compiled_epochs("elu", "mse", "adam", 0.0, 1e-6, False, False, 0.0, None)  # as fit asks
     assert program._cache_size() == 0
     compiled = compile_fit_ahead(init_mlp([1, 8, 8, 1], seed=1, init="glorot"), x, y, **settings)
     assert compiled.result() is not None
