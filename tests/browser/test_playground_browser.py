@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOK = "solutions/10_playground.ipynb"
 PLAYGROUND_CELL = "playground = Playground()"
+IMPORTS_CELL = "from course_lib.widgets.playground import Playground"     # the notebook's import cell
 
 
 def epoch_of(clock):
@@ -134,7 +135,7 @@ def code_cell(nb, source):
 def test_lesson_preset_hides_its_controls(open_notebook, screenshot_dir):
     nb = open_notebook(NOTEBOOK)
     preset_cell = code_cell(nb, 'Playground(preset="lesson_depth")')
-    nb.run_cell(nb.find_cell("import matplotlib.pyplot"), timeout=120)
+    nb.run_cell(nb.find_cell(IMPORTS_CELL), timeout=120)
     nb.run_cell(preset_cell, timeout=120)
     lesson = nb.output(preset_cell).locator(".course-playground")
     expect(lesson).to_be_visible()
@@ -160,7 +161,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def open_playground(nb):
     """Run only the imports and `playground = Playground()` (a fresh, untrained Playground); its root locator."""
-    nb.run_cell(nb.find_cell("import matplotlib.pyplot"), timeout=120)
+    nb.run_cell(nb.find_cell(IMPORTS_CELL), timeout=120)
     index = code_cell(nb, PLAYGROUND_CELL + "\nplayground")
     nb.run_cell(index, timeout=120)
     root = nb.output(index).locator(".course-playground")

@@ -54,7 +54,8 @@ html_theme = "sphinx_book_theme"
 html_static_path = ["static"]
 templates_path = ["_templates"]         # the theme's search button, with the name it shows (see the file)
 html_css_files = ["course_site.css"]
-html_js_files = ["course_site.js"]      # search from disk (file://)
+html_js_files = ["course_site.js",      # search from disk (file://)
+                 "course_controls.js"]  # names ipywidgets' sliders and Play buttons (written by tools/publish.py)
 html_show_sphinx = False
 html_show_copyright = False
 html_context = {"default_mode": "light"}   # the figures are drawn on white
