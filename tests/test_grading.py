@@ -18,20 +18,22 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = solution_notebooks(ROOT / "solutions")
 POINTS = load_points()
 
-# The two notebooks graded for real: short to run, with a value answer (02's my_count), a check in the answer's own
-# cell, and a wrong answer that a later exercise would use if the "keep going" cell did not replace it (02's dense).
+# The two notebooks graded for real: the two shortest to run (00 in about 3 s, 02 in about 2.5 s), with a value
+# answer (02's my_count), a check in the answer's own cell, a demonstration check that must not be graded (00's
+# added_instead_of_multiplied), and a wrong answer that a later cell would use if the "keep going" cell did not
+# replace it (00's weighted_sum, 02's dense).
 WRONG_ANSWERS = {
-    "01_ai_ml_dl": ("perceptron_predict_exercise", ["return (x @ w > 0).astype(int)"]),
+    "00_welcome": ("weighted_sum_exercise", ["return x @ w"]),
     "02_forward_propagation": ("dense_exercise", ['return x @ layer["W"]']),
 }
 
 
 def wrong_function(notebook):
     """The one wrong answer of `notebook` as a function, and its exercise object, to ask the checker directly."""
-    if notebook == "01_ai_ml_dl":
-        from course_lib.exercises.nb01_ai_ml_dl import perceptron_predict_exercise
+    if notebook == "00_welcome":
+        from course_lib.exercises.nb00_welcome import weighted_sum_exercise
 
-        return perceptron_predict_exercise, lambda w, b, x: (x @ w > 0).astype(int)
+        return weighted_sum_exercise, lambda x, w, b: x @ w
     from course_lib.exercises.nb02_forward_propagation import dense_exercise
 
     return dense_exercise, lambda layer, x: x @ layer["W"]
@@ -166,7 +168,7 @@ def test_the_command_line_reports_problems_and_writes_nothing(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def graded(course):
-    """Release every assignment; autograde, give feedback on and export three submissions of 01 and 02."""
+    """Release every assignment; autograde, give feedback on and export three submissions of 00 and 02."""
     try:
         import nbgrader  # noqa: F401
     except ImportError:
@@ -216,7 +218,7 @@ def test_autograde_scores_each_exercise(graded, course, assignment):
 
 @pytest.mark.slow
 def test_exported_gradebook(graded, course):
-    # nbgrader exports a row per student and assignment; only 01 and 02 have submissions
+    # nbgrader exports a row per student and assignment; only 00 and 02 have submissions
     rows = {key: value for key, value in grading.read_gradebook_csv(course / "grades.csv").items()
             if key[0] in WRONG_ANSWERS}
     expected = {}
