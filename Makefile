@@ -9,32 +9,19 @@ STAMP  := $(VENV)/.installed
 NBENV  := MPLBACKEND=module://matplotlib_inline.backend_inline
 NBVAL  := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT   ?= 8888
-# The unit tests run on both cores, one test file per worker (a file's module fixtures, such as the decks that
-# tests/test_publish.py builds and the site that tests/test_publish_site.py builds, are built once). The JupyterLab
-# browser tests run after them, alone: they share one JupyterLab and one Chromium, and they measure what a real
-# browser paints, which busy workers would distort. The static pages' browser tests then run beside nbval.
+# `make test` is tools/run_tests.py: the unit tests on both cores; then nbval beside the browser tests (which mostly
+# wait); then, alone, the Playground's rate in the browser (tests marked `measures`). See that file's docstring.
 # FAST=1 (`make test FAST=1`, `make unit FAST=1`) leaves out the tests marked browser or slow: for a quick local
 # loop, never for a check before merging.
 UNIT    := $(PY) -m pytest -p no:cacheprovider -q -n 2 --dist loadfile
 FAST_M  := $(if $(FAST), and not slow,)
 BROWSER := $(if $(FAST),@echo "FAST=1: browser tests and tests marked slow left out",$(PY) -m pytest -p no:cacheprovider -q -m browser tests/browser)
-# In `make test` the browser tests of the built site and decks (no JupyterLab, nothing timed: the pages' navigation,
-# offline loading and axe-core's accessibility rules) run beside nbval, in a third process, and print their report
-# after it; the JupyterLab tests, which measure what the browser paints, run alone before.
-STATIC_BROWSER := tests/browser/test_publish_browser.py tests/browser/test_accessibility_browser.py
-LAB_BROWSER    := $(PY) -m pytest -p no:cacheprovider -q -m browser tests/browser $(addprefix --ignore=,$(STATIC_BROWSER))
-NBVAL_ALL      := $(NBENV) $(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
-NBVAL_BESIDE_STATIC := log=$$(mktemp); \
-	{ $(PY) -m pytest -p no:cacheprovider -q -m browser $(STATIC_BROWSER) > $$log 2>&1; echo $$? > $$log.rc; } & \
-	$(NBVAL_ALL); nbval=$$?; wait; \
-	echo "--- browser tests of the built site and decks (run beside nbval):"; cat $$log; static=$$(cat $$log.rc); \
-	rm -f $$log $$log.rc; test $$nbval -eq 0 && test $$static -eq 0
 
 .PHONY: install lab test unit nbval notebooks check-notebooks execute-solutions course-time nbgrader grade-all bench device-check slides site clean help
 
 help:
 	@echo "make lab           set up .venv and open JupyterLab on the course"
-	@echo "make test          unit tests (both cores), browser tests, then nbval over solutions/ and notebooks/"
+	@echo "make test          unit tests (both cores), then nbval over solutions/ and notebooks/ beside the browser tests"
 	@echo "make test FAST=1   the same without the browser tests and the tests marked slow (a quick local loop)"
 	@echo "make notebooks     regenerate notebooks/ (student versions) from solutions/"
 	@echo "make execute-solutions  re-run and store the solutions with their outputs"
@@ -77,9 +64,7 @@ nbval: $(STAMP)
 	$(NBENV) $(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
 
 test: $(STAMP)
-	$(UNIT) -m "not browser$(FAST_M)" tests
-	$(if $(FAST),$(BROWSER),$(LAB_BROWSER))
-	$(if $(FAST),$(NBVAL_ALL),$(NBVAL_BESIDE_STATIC))
+	$(PY) -m tools.run_tests$(if $(FAST), --fast,)
 
 notebooks: $(STAMP)
 	$(PY) -m tools.stubs generate

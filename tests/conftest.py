@@ -20,3 +20,12 @@ import pytest
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The files that hold a test marked slow run first, each file's tests in their own order. `make test` gives each
+    of its two workers a whole file at a time (--dist loadfile), in this order: the longest files (the nbgrader
+    course, the benchmark smoke run, the wheel, the decks and the site) start at once, and the short ones fill in
+    after them, instead of one long file starting last while the other worker has nothing left to do."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)     # a stable sort: the order within a file stays

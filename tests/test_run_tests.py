@@ -1,0 +1,70 @@
+"""tools/run_tests.py, what `make test` runs: its phases leave no test out and run none twice, and a failing job fails
+the whole run."""
+import sys
+from pathlib import Path
+
+from tools import run_tests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+TAKES_A_VALUE = ("-m", "-p", "-n", "--dist", "--nbval-sanitize-with")
+
+
+def selections(fast=False):
+    """{job name: (markers expression, paths, ignored paths)} of every pytest job."""
+    found = {}
+    for _, phase_jobs in run_tests.jobs(fast):
+        for name, command, _ in phase_jobs:
+            options = command[3:]                       # after `python -m pytest`
+            marker, paths, ignored, skip_next = None, [], [], False
+            for previous, arg in zip([None] + options, options):
+                if skip_next:
+                    skip_next = False
+                    marker = arg if previous == "-m" else marker
+                elif arg in TAKES_A_VALUE:
+                    skip_next = True
+                elif arg.startswith("--ignore="):
+                    ignored.append(arg.split("=", 1)[1])
+                elif not arg.startswith("-"):
+                    paths.append(arg)
+            found[name] = (marker, paths, ignored)
+    return found
+
+
+def test_every_test_runs_in_exactly_one_job():
+    jobs = selections()
+    unit = jobs["unit tests"]
+    assert unit[0] == "not browser" and unit[1] == ["tests"]
+    assert jobs["nbval over solutions/ and notebooks/"][1] == ["solutions", "notebooks"]
+    lab, static = jobs["JupyterLab browser tests"], jobs["browser tests of the built site and decks"]
+    alone = jobs["measurements in the browser (nothing else running)"]
+    # the browser tests: the static pages' files in one job, every other file in the JupyterLab job, the tests
+    # marked `measures` (any file) alone
+    assert static == ("browser", run_tests.STATIC_BROWSER, [])
+    assert lab == ("browser and not measures", ["tests/browser"], run_tests.STATIC_BROWSER)
+    assert alone == ("browser and measures", ["tests/browser"], [])
+    browser_files = {str(path.relative_to(ROOT)) for path in (ROOT / "tests" / "browser").glob("test_*.py")}
+    assert set(run_tests.STATIC_BROWSER) < browser_files
+    measured = [path for path in browser_files if "pytest.mark.measures" in (ROOT / path).read_text()]
+    assert measured and not set(measured) & set(run_tests.STATIC_BROWSER)   # the lab job would not leave them out
+
+
+def test_fast_leaves_out_the_browser_and_the_slow_tests_only():
+    jobs = selections(fast=True)
+    assert jobs["unit tests (not browser, not slow)"][0] == "not browser and not slow"
+    assert jobs["nbval over solutions/ and notebooks/"][1] == ["solutions", "notebooks"]
+    assert len(jobs) == 2
+
+
+def test_a_failing_job_fails_the_run_and_every_output_is_printed(monkeypatch, capsys):
+    phases = [("first", [("passes", [sys.executable, "-c", "print('one')"], {}),
+                         ("fails", [sys.executable, "-c", "import sys; print('two'); sys.exit(3)"], {})]),
+              ("second", [("runs anyway", [sys.executable, "-c", "print('three')"], {})])]
+    monkeypatch.setattr(run_tests, "jobs", lambda fast=False: phases)
+    assert run_tests.main([]) == 1
+    out = capsys.readouterr().out
+    assert "one" in out and "two" in out and "three" in out
+    assert "fails (" in out and "FAILED, exit 3" in out and "total:" in out and "FAILED" in out.splitlines()[-1]
+    monkeypatch.setattr(run_tests, "jobs", lambda fast=False: phases[1:])
+    assert run_tests.main([]) == 0

@@ -1,0 +1,103 @@
+"""`make test`: every test of the course in three phases, arranged for a 2-core machine.
+
+    python -m tools.run_tests            # what `make test` runs: unit, browser and nbval, then the measurement
+    python -m tools.run_tests --fast     # `make test FAST=1`: no browser tests, nothing marked slow
+
+1. **unit**: the unit tests on both cores (pytest-xdist, one test file per worker, so a file's module fixtures,
+   such as the nbgrader course of tests/test_grading.py, are built once). They keep both cores busy.
+2. **together**: three jobs at once, each printing its report when all are done:
+   - nbval over solutions/ and notebooks/, on two workers;
+   - the JupyterLab browser tests (one JupyterLab, one Chromium);
+   - the browser tests of the built site and decks (no JupyterLab).
+   The browser tests mostly wait (for a kernel, a page, a paint: one run alone keeps under one core busy), so they
+   fit beside nbval.
+3. **alone**: the tests marked `measures`: the Playground's updates per second, counted in a real browser while it
+   plays, with nothing else of ours running (busy workers would measure the machine, not the Playground).
+
+Each job's output goes to a file and is printed in full when its phase ends; the phases' wall-clock times come
+last. The exit status is 0 only when every job passed.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+TWO_WORKERS = ["-n", "2", "--dist", "loadfile"]
+# The notebooks' kernels inherit this environment: the inline backend, so that an MPLBACKEND=Agg in the shell cannot
+# leave the figures out of the outputs nbval compares.
+NOTEBOOK_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+STATIC_BROWSER = ["tests/browser/test_publish_browser.py", "tests/browser/test_accessibility_browser.py"]
+
+
+def jobs(fast=False):
+    """The phases: a list of (phase name, [(job name, command, extra environment)])."""
+    nbval = ("nbval over solutions/ and notebooks/", PYTEST + NBVAL + TWO_WORKERS + ["solutions", "notebooks"],
+             NOTEBOOK_ENV)
+    if fast:
+        return [("unit", [("unit tests (not browser, not slow)",
+                           PYTEST + TWO_WORKERS + ["-m", "not browser and not slow", "tests"], {})]),
+                ("nbval", [nbval])]
+    lab = PYTEST + ["-m", "browser and not measures", "tests/browser"] + [f"--ignore={path}" for path in STATIC_BROWSER]
+    return [
+        ("unit", [("unit tests", PYTEST + TWO_WORKERS + ["-m", "not browser", "tests"], {})]),
+        ("together", [nbval,
+                      ("JupyterLab browser tests", lab, {}),
+                      ("browser tests of the built site and decks", PYTEST + ["-m", "browser"] + STATIC_BROWSER, {})]),
+        ("alone", [("measurements in the browser (nothing else running)",
+                    PYTEST + ["-s", "-m", "browser and measures", "tests/browser"], {})]),
+    ]
+
+
+def run_phase(phase, phase_jobs, log_dir):
+    """Start every job of the phase, wait for all, print their outputs; returns [(job name, exit status, seconds)]."""
+    started = []
+    for index, (name, command, extra_env) in enumerate(phase_jobs):
+        log = open(log_dir / f"{phase}-{index}.log", "w+", encoding="utf-8")
+        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **extra_env}, stdout=log,
+                                   stderr=subprocess.STDOUT, text=True)
+        started.append((name, process, log, time.perf_counter()))
+    ended = {}                              # job index -> (exit status, seconds), as each job ends
+    while len(ended) < len(started):
+        for index, (_, process, _, start) in enumerate(started):
+            if index not in ended and process.poll() is not None:
+                ended[index] = (process.returncode, time.perf_counter() - start)
+        time.sleep(0.2)
+    results = [(name, *ended[index]) for index, (name, _, _, _) in enumerate(started)]
+    for (name, status, seconds), (_, _, log, _) in zip(results, started):
+        log.seek(0)
+        print(f"\n--- {phase}: {name} ({seconds:.0f} s, {'passed' if status == 0 else f'FAILED, exit {status}'})",
+              flush=True)
+        sys.stdout.write(log.read())
+        log.close()
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.run_tests", description=__doc__.splitlines()[0])
+    parser.add_argument("--fast", action="store_true",
+                        help="leave out the browser tests and the tests marked slow (a quick local loop)")
+    args = parser.parse_args(argv)
+    summary, failed = [], False
+    with tempfile.TemporaryDirectory(prefix="course-tests-") as tmp:
+        for phase, phase_jobs in jobs(args.fast):
+            start = time.perf_counter()
+            results = run_phase(phase, phase_jobs, Path(tmp))
+            summary.append((phase, time.perf_counter() - start, results))
+            failed = failed or any(status != 0 for _, status, _ in results)
+    print("\n=== make test: phases (wall clock)")
+    for phase, seconds, results in summary:
+        jobs_text = "; ".join(f"{name} {job_seconds:.0f} s{'' if status == 0 else ' FAILED'}"
+                              for name, status, job_seconds in results)
+        print(f"{phase}: {seconds:.0f} s ({jobs_text})")
+    print(f"total: {sum(seconds for _, seconds, _ in summary):.0f} s; {'FAILED' if failed else 'all passed'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
