@@ -138,7 +138,7 @@ def run_sections(args, results, cache_root):
         for pause in ("0", "1"):
             try:      # each in a fresh process: no program compiled yet, an empty compilation cache
                 results["sections"]["widgets"][f"first_step_pause_{pause}"] = harness.run_json_module(
-                    "bench.widget_latency", "first-step", pause)
+                    "bench.widget_latency", "first-step", pause, *(("2",) if args.quick else ()))
             except harness.WorkerError as error:
                 results["sections"]["widgets"][f"first_step_pause_{pause}"] = {"status": "failed", "why": str(error)}
         print("widgets: done", flush=True)

@@ -117,8 +117,9 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
 CLICKS = ((0, +1), (1, +1), (0, +1), (1, -1), (0, +1), (0, -1), (1, +1))
 
 
-def first_step_after_change(pause):
-    """Median seconds from a click on + or - (neurons) to the end of the next step, minus `pause`."""
+def first_step_after_change(pause, clicks=len(CLICKS)):
+    """Median seconds from a click on + or - (neurons) to the end of the next step, minus `pause`, over the first
+    `clicks` of CLICKS (`bench/run.py --quick` takes 2: a smoke test of the measurement, not a figure)."""
     import os
     import statistics
     import tempfile
@@ -131,19 +132,19 @@ def first_step_after_change(pause):
     time.sleep(pause)
     playground.step()
     times = []
-    for layer, delta in CLICKS:
+    for layer, delta in CLICKS[:clicks]:
         start = time.perf_counter()
         playground._change_neurons(layer, delta)        # what the + / - button calls
         time.sleep(pause)
         playground.step()
         times.append(time.perf_counter() - start - pause)
     return {"status": "measured", "pause_s": pause, "median_s": statistics.median(times), "min_s": min(times),
-            "max_s": max(times), "n": len(times), "architectures": len(CLICKS)}
+            "max_s": max(times), "n": len(times), "architectures": len(times)}
 
 
 def main(argv):
     if argv and argv[0] == "first-step":
-        print(json.dumps(first_step_after_change(float(argv[1]))))
+        print(json.dumps(first_step_after_change(float(argv[1]), *map(int, argv[2:3]))))
         return
     n = int(argv[0]) if argv else 50
     seconds = float(argv[1]) if len(argv) > 1 else 3.0
