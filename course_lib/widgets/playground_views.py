@@ -196,6 +196,24 @@ class PlaygroundCurve(SendsWhatChanged, LinePlot):
         return scene, frame
 
 
+class PlaygroundLosses(anywidget.AnyWidget):
+    """The losses as numbers (playground_losses.js): `lines`, each a list of [name, number as text] pairs; the
+    browser sets only the numbers' text at an update. `value` is the same text as HTML (what is shown).
+
+    >>> losses = PlaygroundLosses()
+    >>> losses.lines = [[["Test loss", "0.512"], ["Training loss", "0.498"]]]
+    >>> losses.value
+    '<b>Test loss</b> 0.512 &nbsp; <b>Training loss</b> 0.498'
+    """
+
+    _esm = (HERE / "playground_losses.js").read_text(encoding="utf-8")
+    lines = traitlets.List().tag(sync=True)
+
+    @property
+    def value(self):
+        return "<br>".join(" &nbsp; ".join(f"<b>{name}</b> {number}" for name, number in line) for line in self.lines)
+
+
 class PlaygroundClock(anywidget.AnyWidget):
     """Drives play from the browser (playground_clock.js) and shows the epoch counter."""
 
@@ -208,4 +226,5 @@ class PlaygroundClock(anywidget.AnyWidget):
     status = traitlets.Unicode("").tag(sync=True)
 
 
-__all__ = ["PlaygroundDiagram", "PlaygroundPlane", "PlaygroundCurve", "PlaygroundClock", "SendsWhatChanged"]
+__all__ = ["PlaygroundDiagram", "PlaygroundPlane", "PlaygroundCurve", "PlaygroundClock", "PlaygroundLosses",
+           "SendsWhatChanged"]
