@@ -67,7 +67,7 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
     counts the updates that arrive in a real JupyterLab).
 
     Returns {"updates_per_s", "median_ms", "train_ms", "draw_ms", "n", "epochs_per_update", "bytes_per_update",
-    "config"}.
+    "bytes_per_view", "config"}.
     """
     from course_lib.playground import PlaygroundConfig
     from course_lib.widgets.playground import Playground
@@ -76,7 +76,8 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
     # diagram_interval=0: every view, the diagram with its tiles included, is redrawn at every update (play itself
     # redraws the diagram at most 10 times a second, so this is the slower, conservative case).
     playground = Playground(config, epochs_per_update=epochs_per_update, diagram_interval=0)
-    views = [playground.diagram, playground.plane, playground.curve, playground.clock]
+    names = ("diagram", "plane", "curve", "clock", "losses")
+    views = [getattr(playground, name) for name in names]
     comms = [RecordingComm() for _ in views]
     for view, comm in zip(views, comms):
         view.comm = comm
@@ -84,7 +85,7 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
     for _ in range(3):                      # compile and warm up
         playground._on_clock_message(None, {"type": "tick", "frame": playground.clock.frame + 1}, [])
     playground.timings = {"train_ms": [], "draw_ms": []}
-    bytes_before = sum(c.bytes for c in comms)
+    bytes_before = [c.bytes for c in comms]
     durations = []
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
@@ -101,7 +102,10 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
         "draw_ms": round(statistics.median(playground.timings["draw_ms"]), 2),
         "n": n,
         "epochs_per_update": epochs_per_update,
-        "bytes_per_update": (sum(c.bytes for c in comms) - bytes_before) // max(n, 1),
+        "bytes_per_update": sum(c.bytes - b for c, b in zip(comms, bytes_before)) // max(n, 1),
+        # per view: the diagram's share is per update here (redrawn at every one); in play it is redrawn at most
+        # 10 times a second, so at 20 updates/s an update carries half of it
+        "bytes_per_view": {name: (c.bytes - b) // max(n, 1) for name, c, b in zip(names, comms, bytes_before)},
         "epochs_trained": playground.state.epoch,
         "config": (f"Playground, network [2, {', '.join(map(str, hidden))}, 1] {activation}, {dataset} "
                    f"({config.n_train} training points, batch {config.batch_size}), diagram with neuron tiles "
