@@ -114,7 +114,7 @@ export default {
                   series: scene.series.map((s, k) => ({ ...s, x: joined(s.x, frame.series[k].x),
                                                         y: joined(s.y, frame.series[k].y) })) };
       }
-      if (painted === scene.version) return;     // scene and frame of one message: painted once
+      if (scene.version !== undefined && painted === scene.version) return;   // scene and frame of one message: once
       painted = scene.version;
       applyStyle(root, scene.style);
       title.textContent = scene.title || "";

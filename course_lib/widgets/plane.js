@@ -295,7 +295,8 @@ export default {
       }
       // The scene, the frame and the points of one message change together: paint once for them.
       const key = `${scene.version}/${groups ? groups.length : 0}/${model.get("palette") ? 1 : 0}`;
-      if (painted && painted.key === key && painted.groups === groups && painted.palette === model.get("palette")) {
+      if (scene.version !== undefined && painted && painted.key === key && painted.groups === groups &&
+          painted.palette === model.get("palette")) {
         return;
       }
       painted = { key: key, groups: groups, palette: model.get("palette") };
