@@ -17,13 +17,17 @@ export default {
         lines.forEach((line, k) => {
           if (k > 0) box.appendChild(document.createElement("br"));
           line.forEach(([name], j) => {
-            if (j > 0) box.appendChild(document.createTextNode("\u00a0\u00a0"));
+            if (j > 0) box.appendChild(document.createTextNode(" "));
             const word = document.createElement("b");
             word.textContent = name;
             box.appendChild(word);
             box.appendChild(document.createTextNode(" "));
+            // Each number in a box of fixed size laid out on its own (CSS containment): its text changes at every
+            // frame, and the rest of the page then needs no new layout for it.
             const number = document.createElement("span");
-            number.style.fontVariantNumeric = "tabular-nums";
+            Object.assign(number.style, { fontVariantNumeric: "tabular-nums", display: "inline-block", width: "4.2em",
+                                          height: "1.3em", lineHeight: "1.3em", verticalAlign: "bottom",
+                                          whiteSpace: "nowrap", overflow: "hidden", contain: "strict" });
             box.appendChild(number);
             numbers.push(number);
           });
