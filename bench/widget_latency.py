@@ -11,7 +11,8 @@ call, then recompute every view (the diagram with its 19 neuron tiles, redrawn a
 is the slower case: play itself redraws the diagram at most 10 times a second; the 64x64 output plane with
 its points; the loss curve; the numbers) and serialise every message as the kernel sends it. The rate is
 updates done / wall-clock seconds, kernel side. What a browser adds is not in it: the messages (about
-64 kB per update with the diagram redrawn every time; the points are sent only when they change) travel over
+52 kB per update here with the diagram redrawn every time, 46 kB of it the diagram; the plane sends one byte a
+pixel, the loss curve its new points, the points and palettes only when they change: `bytes_per_view`) travel over
 the websocket and are painted by the browser's own process, in parallel with the kernel, so on this 2-core
 machine it competes for the same cores. Beside it, "browser" holds what the last run of
 tests/browser/test_playground_browser.py saw arrive and painted in a real JupyterLab (and when it ran).
