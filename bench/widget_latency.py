@@ -11,7 +11,8 @@ call, then recompute every view (the diagram with its 19 neuron tiles, redrawn a
 is the slower case: play itself redraws the diagram at most 10 times a second; the 64x64 output plane with
 its points; the loss curve; the numbers) and serialise every message as the kernel sends it. The rate is
 updates done / wall-clock seconds, kernel side. What a browser adds is not in it: the messages (about
-64 kB per update with the diagram redrawn every time; the points are sent only when they change) travel over
+52 kB per update here with the diagram redrawn every time, 46 kB of it the diagram; the plane sends one byte a
+pixel, the loss curve its new points, the points and palettes only when they change: `bytes_per_view`) travel over
 the websocket and are painted by the browser's own process, in parallel with the kernel, so on this 2-core
 machine it competes for the same cores. Beside it, "browser" holds what the last run of
 tests/browser/test_playground_browser.py saw arrive and painted in a real JupyterLab (and when it ran).
@@ -67,7 +68,7 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
     counts the updates that arrive in a real JupyterLab).
 
     Returns {"updates_per_s", "median_ms", "train_ms", "draw_ms", "n", "epochs_per_update", "bytes_per_update",
-    "config"}.
+    "bytes_per_view", "config"}.
     """
     from course_lib.playground import PlaygroundConfig
     from course_lib.widgets.playground import Playground
@@ -76,7 +77,8 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
     # diagram_interval=0: every view, the diagram with its tiles included, is redrawn at every update (play itself
     # redraws the diagram at most 10 times a second, so this is the slower, conservative case).
     playground = Playground(config, epochs_per_update=epochs_per_update, diagram_interval=0)
-    views = [playground.diagram, playground.plane, playground.curve, playground.clock]
+    names = ("diagram", "plane", "curve", "clock", "losses")
+    views = [getattr(playground, name) for name in names]
     comms = [RecordingComm() for _ in views]
     for view, comm in zip(views, comms):
         view.comm = comm
@@ -84,7 +86,7 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
     for _ in range(3):                      # compile and warm up
         playground._on_clock_message(None, {"type": "tick", "frame": playground.clock.frame + 1}, [])
     playground.timings = {"train_ms": [], "draw_ms": []}
-    bytes_before = sum(c.bytes for c in comms)
+    bytes_before = [c.bytes for c in comms]
     durations = []
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
@@ -101,7 +103,10 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
         "draw_ms": round(statistics.median(playground.timings["draw_ms"]), 2),
         "n": n,
         "epochs_per_update": epochs_per_update,
-        "bytes_per_update": (sum(c.bytes for c in comms) - bytes_before) // max(n, 1),
+        "bytes_per_update": sum(c.bytes - b for c, b in zip(comms, bytes_before)) // max(n, 1),
+        # per view: the diagram's share is per update here (redrawn at every one); in play it is redrawn at most
+        # 10 times a second, so at 20 updates/s an update carries half of it
+        "bytes_per_view": {name: (c.bytes - b) // max(n, 1) for name, c, b in zip(names, comms, bytes_before)},
         "epochs_trained": playground.state.epoch,
         "config": (f"Playground, network [2, {', '.join(map(str, hidden))}, 1] {activation}, {dataset} "
                    f"({config.n_train} training points, batch {config.batch_size}), diagram with neuron tiles "

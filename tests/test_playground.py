@@ -519,7 +519,10 @@ def test_loss_curves_thin_long_histories():
     history = {"epoch": list(range(1, 1001)), "train_loss": list(np.linspace(1, 0, 1000)),
                "val_loss": list(np.linspace(1, 0.1, 1000))}
     series = loss_curves(history, max_points=100)
-    assert len(series[0]["x"]) == 100 and series[0]["x"][0] == 1 and series[0]["x"][-1] == 1000
+    # Every 16th epoch from the first (the smallest power of two that fits in 100 points), then the last.
+    assert len(series[0]["x"]) == 64 and series[0]["x"][0] == 1 and series[0]["x"][-1] == 1000
+    np.testing.assert_array_equal(series[0]["x"][:-1], np.arange(1, 1001, 16))
+    assert series[0]["settled"] == 63
 
 
 def test_pure_drawing_functions():
@@ -566,12 +569,12 @@ def test_every_control_has_an_accessible_name_and_the_drawings_say_what_they_sho
     for row in view.layer_rows:                # the menus that had no name (axe: select-name, critical)
         assert row["activation"].description.startswith("activation of hidden layer")
         assert row["plus"].tooltip and row["minus"].tooltip      # the names of + and − (see playground_clock.js)
-    label = view.plane.scene["label"]
+    label = view.plane.frame["label"]           # the accessible name changes at every update: in `frame`
     assert label.startswith("Output: test loss ") and "training loss" in label
     diagram_label = view.diagram.scene["label"]
     assert diagram_label.startswith("Network diagram, epoch 0:")
     view.train(3)
-    assert view.plane.scene["label"] != label and view.diagram.scene["label"].startswith("Network diagram, epoch 3:")
+    assert view.plane.frame["label"] != label and view.diagram.scene["label"].startswith("Network diagram, epoch 3:")
 
 
 def test_benchmark_reports_updates_per_second():

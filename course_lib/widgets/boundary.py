@@ -97,20 +97,73 @@ def score(params, x, y, activation, task):
 
 def grid_rgba(grid, discretize, n_classes, style, vmax=None):
     """Colour a `boundary_grid` result: an (rows, cols, 4) RGBA image, top row first."""
+    if grid["kind"] == "classes":
+        values = grid["values"]
+        rgba = class_rgba(grid["classes"], np.ones_like(values) if discretize else values, n_classes, style)
+    else:
+        values, center, scale = diverging_values(grid, discretize, vmax)
+        rgba = diverging_rgba(values, scale, style, center=center)
+    return rgba[::-1]
+
+
+def diverging_values(grid, discretize, vmax=None):
+    """What a probability or value grid paints on the diverging map: (values, center, scale), the map going from
+    `center - scale` (negative colour) to `center + scale` (positive colour). With `discretize`, the values are
+    the decision (probability: 0 or 1) or a few flat bands (value: thirds of vmax, like contour levels)."""
     values = grid["values"]
     if grid["kind"] == "probability":
         if discretize:
             values = np.where(values >= 0.5, 1.0, 0.0)
-        rgba = diverging_rgba(values, 0.5, style, center=0.5)
-    elif grid["kind"] == "classes":
-        rgba = class_rgba(grid["classes"], np.ones_like(values) if discretize else values, n_classes, style)
-    else:
-        vmax = vmax or (float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0)
-        if discretize:
-            # a few flat bands instead of a smooth ramp, like contour levels
-            values = np.round(values / vmax * 3) / 3 * vmax
-        rgba = diverging_rgba(values, vmax, style)
-    return rgba[::-1]
+        return values, 0.5, 0.5
+    vmax = vmax or (float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0)
+    if discretize:
+        values = np.round(values / vmax * 3) / 3 * vmax
+    return values, 0.0, vmax
+
+
+# The diverging map as a palette of one byte per pixel (the Playground sends its picture so, a quarter of RGBA's
+# size): PALETTE_LEVELS steps on each side of the neutral colour. A step moves a channel by at most 255/127, so the
+# nearest step paints within one unit (plus rounding) of the exact colour. NAN_INDEX is the grey of a broken value.
+PALETTE_LEVELS = 127
+NAN_INDEX = 255
+
+
+def diverging_palette(style=None, levels=PALETTE_LEVELS):
+    """The diverging map as 256 RGBA colours (uint8, shape (256, 4)): index 0 the negative end, `levels` the
+    neutral colour, 2 * levels the positive end, NAN_INDEX grey. Decode a picture with `palette[indices]`.
+
+    >>> palette = diverging_palette()
+    >>> palette.shape, bool((palette[PALETTE_LEVELS] == diverging_rgba(np.zeros(1), 1.0)[0]).all())
+    ((256, 4), True)
+    """
+    if not 1 <= levels <= 127:
+        raise ValueError(f"levels must be 1 to 127 (2 * levels + 1 colours and grey fit in 256); got {levels}.")
+    palette = np.zeros((256, 4), dtype=np.uint8)
+    palette[:2 * levels + 1] = diverging_rgba(np.linspace(-1.0, 1.0, 2 * levels + 1), 1.0, style)
+    palette[NAN_INDEX] = diverging_rgba(np.array([np.nan]), 1.0, style)[0]
+    return palette
+
+
+def palette_indices(grid, discretize, vmax=None, levels=PALETTE_LEVELS):
+    """`grid_rgba`'s picture of a probability or value grid as indices into `diverging_palette` (uint8, (rows,
+    cols), top row first): `diverging_palette(style)[palette_indices(grid, ...)]` is `grid_rgba(grid, ...)` within
+    a unit or two per channel. Several classes have no place on one diverging map: ValueError (use grid_rgba).
+
+    >>> grid = {"kind": "probability", "values": np.array([[0.0, 0.5, 1.0, np.nan]])}
+    >>> palette_indices(grid, discretize=False).tolist()
+    [[0, 127, 254, 255]]
+    """
+    if grid["kind"] not in ("probability", "value"):
+        raise ValueError(f"palette_indices paints probabilities and values on the diverging map; a {grid['kind']!r} "
+                         "grid needs grid_rgba.")
+    values, center, scale = diverging_values(grid, discretize, vmax)
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(values)
+    scale = float(scale) if scale and np.isfinite(scale) and scale > 0 else 1.0     # as diverging_rgba does
+    t = np.clip(np.where(finite, (values - center) / scale, 0.0), -1.0, 1.0)
+    indices = np.rint((t + 1.0) * levels).astype(np.uint8)
+    indices[~finite] = NAN_INDEX
+    return indices[::-1]
 
 
 def point_colors(labels, task, n_classes, style, vmax=1.0):
@@ -190,6 +243,15 @@ def boundary_scene(params, data, activation="relu", *, task=None, resolution=64,
             "path": None, "warning": warning, "description": description, "legend": legend}
 
 
+def regression_vmax(data):
+    """The largest |target| of a regression data set (`as_plane_data`), the ends of its colour map; None for
+    classification."""
+    if data.task != "regression":
+        return None
+    targets = np.concatenate([data.y_train[:, 0]] + ([] if data.y_test is None else [data.y_test[:, 0]]))
+    return max(float(np.nanmax(np.abs(targets))), 1e-9)
+
+
 def boundary_picture(params, data, activation="relu", *, resolution=64, extent=None, discretize=False,
                      show_test=True, style=None, feature_map=None):
     """The pictures part of `boundary_scene`, without scores or captions: {"kind", "values", "classes", "image",
@@ -200,10 +262,7 @@ def boundary_picture(params, data, activation="relu", *, resolution=64, extent=N
     style = get_style(style)
     extent = check_extent(extent) if extent is not None else plane_extent(data.x_train, data.x_test)
     grid = boundary_grid(params, extent, resolution, activation, data.task, feature_map=feature_map)
-    target_vmax = None
-    if data.task == "regression":
-        targets = np.concatenate([data.y_train[:, 0]] + ([] if data.y_test is None else [data.y_test[:, 0]]))
-        target_vmax = max(float(np.nanmax(np.abs(targets))), 1e-9)
+    target_vmax = regression_vmax(data)
     image = grid_rgba(grid, discretize, max(data.n_classes, 2), style, vmax=target_vmax)
 
     points = [{"name": "train", "xy": data.x_train.astype(np.float32),

@@ -2,9 +2,25 @@
 
 const LINE_MARGIN = { left: 56, right: 12, top: 10, bottom: 44 };
 
+// The canvas's context for a new picture: resized only when its size changes (setting a canvas's width or
+// height reallocates its bitmap, and the Playground repaints many times a second); otherwise reset (cleared, its
+// drawing state back to the defaults, as a resize does) and scaled for the screen's pixel ratio.
+function freshContext(canvas, width, height) {
+  const ratio = window.devicePixelRatio || 1;
+  const ctx = canvas.getContext("2d");
+  const size = `${width}x${height}@${ratio}`;
+  if (canvas._size !== size || typeof ctx.reset !== "function") {
+    canvas._size = size;
+    return setCanvasSize(canvas, width, height);
+  }
+  ctx.reset();
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return ctx;
+}
+
 function drawLines(canvas, scene) {
   const style = scene.style;
-  const ctx = setCanvasSize(canvas, scene.width, scene.height);
+  const ctx = freshContext(canvas, scene.width, scene.height);
   ctx.fillStyle = style.background;
   ctx.fillRect(0, 0, scene.width, scene.height);
   const box = { left: LINE_MARGIN.left, top: LINE_MARGIN.top, width: scene.width - LINE_MARGIN.left - LINE_MARGIN.right,
@@ -69,6 +85,15 @@ function drawLines(canvas, scene) {
   });
 }
 
+// Two float32 arrays (as sent) end to end.
+function joined(first, second) {
+  const a = floatsOf(first), b = floatsOf(second);
+  const both = new Float32Array(a.length + b.length);
+  both.set(a);
+  both.set(b, a.length);
+  return both;
+}
+
 export default {
   render({ model, el }) {
     const root = widgetRoot(el, "lineplot");
@@ -76,9 +101,21 @@ export default {
     const canvas = htmlEl("canvas", { class: "course-line-canvas", role: "img" }, root);
     errorBox(model, root);
     const stopNaming = nameControlsAround(el);
+    let painted = null;
     const redraw = () => {
-      const scene = model.get("scene");
+      let scene = model.get("scene");
       if (!scene.series) return;
+      // A plot redrawn at every update (the Playground's loss curve) sends the points it already sent once, in
+      // `scene`, and the points after them with the ranges and its name in `frame`: draw the two joined.
+      const frame = model.get("frame");
+      if (frame && frame.series && frame.scene_version === scene.version) {
+        scene = { ...scene, x_range: frame.x_range, y_range: frame.y_range, description: frame.description,
+                  version: frame.version,
+                  series: scene.series.map((s, k) => ({ ...s, x: joined(s.x, frame.series[k].x),
+                                                        y: joined(s.y, frame.series[k].y) })) };
+      }
+      if (scene.version !== undefined && painted === scene.version) return;   // scene and frame of one message: once
+      painted = scene.version;
       applyStyle(root, scene.style);
       title.textContent = scene.title || "";
       title.style.display = scene.title ? "block" : "none";
@@ -87,7 +124,8 @@ export default {
       drawLines(canvas, scene);
     };
     model.on("change:scene", redraw);
+    model.on("change:frame", redraw);
     redraw();
-    return () => { model.off("change:scene", redraw); stopNaming(); };
+    return () => { model.off("change:scene", redraw); model.off("change:frame", redraw); stopNaming(); };
   },
 };

@@ -88,9 +88,40 @@ function drawLegend(box, scene) {
   }
 }
 
+// A picture sent as one byte per pixel (the Playground's): each byte an index into a palette of 256 RGBA colours,
+// looked up as 32-bit words (the palette's bytes and the image's are in the same order, so no byte is swapped).
+function paintIndexed(canvas, pixels, indices, paletteData) {
+  if (!canvas._palette || canvas._palette.source !== paletteData) {
+    const bytes = bytesOf(paletteData).slice(0, 1024);     // a copy: 4-byte aligned
+    const colours = new Uint32Array(256);
+    colours.set(new Uint32Array(bytes.buffer, 0, bytes.length >> 2));
+    canvas._palette = { source: paletteData, colours: colours };
+  }
+  const colours = canvas._palette.colours;
+  const out = new Uint32Array(pixels.data.buffer);
+  const n = Math.min(out.length, indices.length);
+  for (let k = 0; k < n; k++) out[k] = colours[indices[k]];
+}
+
+// The canvas's context for a new picture: resized only when its size changes (setting a canvas's width or
+// height reallocates its bitmap, and the Playground repaints many times a second); otherwise reset (cleared, its
+// drawing state back to the defaults, as a resize does) and scaled for the screen's pixel ratio.
+function freshContext(canvas, width, height) {
+  const ratio = window.devicePixelRatio || 1;
+  const ctx = canvas.getContext("2d");
+  const size = `${width}x${height}@${ratio}`;
+  if (canvas._size !== size || typeof ctx.reset !== "function") {
+    canvas._size = size;
+    return setCanvasSize(canvas, width, height);
+  }
+  ctx.reset();
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return ctx;
+}
+
 function drawPlane(canvas, scene) {
   const style = scene.style;
-  const ctx = setCanvasSize(canvas, scene.width, scene.height);
+  const ctx = freshContext(canvas, scene.width, scene.height);
   ctx.fillStyle = style.background;
   ctx.fillRect(0, 0, scene.width, scene.height);
   const box = planeBox(scene);
@@ -98,16 +129,23 @@ function drawPlane(canvas, scene) {
   const px = (x) => box.left + (x - x0) / (x1 - x0) * box.width;
   const py = (y) => box.top + box.height - (y - y0) / (y1 - y0) * box.height;
 
-  if (scene.image && scene.image_shape) {
+  if ((scene.image || (scene.indices && scene.palette)) && scene.image_shape) {
     const [rows, cols] = scene.image_shape;
     // One scratch canvas for the image, reused while its size stays (the Playground repaints it many times a second).
-    const pixels = new Uint8ClampedArray(bytesOf(scene.image).subarray(0, cols * rows * 4));
     if (!canvas._image || canvas._image.width !== cols || canvas._image.height !== rows) {
       canvas._image = document.createElement("canvas");
       canvas._image.width = cols;
       canvas._image.height = rows;
+      canvas._pixels = new ImageData(cols, rows);
     }
-    canvas._image.getContext("2d").putImageData(new ImageData(pixels, cols, rows), 0, 0);
+    let pixels;
+    if (scene.indices && scene.palette) {
+      pixels = canvas._pixels;
+      paintIndexed(canvas, pixels, bytesOf(scene.indices), scene.palette);
+    } else {
+      pixels = new ImageData(new Uint8ClampedArray(bytesOf(scene.image).subarray(0, cols * rows * 4)), cols, rows);
+    }
+    canvas._image.getContext("2d").putImageData(pixels, 0, 0);
     const image = canvas._image;
     ctx.imageSmoothingEnabled = !scene.discretize;
     // Each pixel of the grid is centred on its grid point: stretch so the outer half-pixels fall outside.
@@ -242,13 +280,26 @@ export default {
       model.set("picked", [x, y]);
       model.save_changes();
     });
+    let painted = null;
     const redraw = () => {
       let scene = model.get("scene");
       if (!scene.extent) return;
       // A widget may send its points apart, in `point_groups`, only when they change (the Playground does: its
-      // points stay while the picture changes at every update).
+      // points stay while the picture changes at every update), and what changes at every update in `frame`
+      // (the Playground's picture as palette indices, with its `palette` apart, and its accessible name).
       const groups = model.get("point_groups");
       if (groups && !scene.points) scene = { ...scene, points: groups };
+      const frame = model.get("frame");
+      if (frame && frame.scene_version === scene.version) {
+        scene = { ...scene, ...frame, palette: model.get("palette") };
+      }
+      // The scene, the frame and the points of one message change together: paint once for them.
+      const key = `${scene.version}/${groups ? groups.length : 0}/${model.get("palette") ? 1 : 0}`;
+      if (scene.version !== undefined && painted && painted.key === key && painted.groups === groups &&
+          painted.palette === model.get("palette")) {
+        return;
+      }
+      painted = { key: key, groups: groups, palette: model.get("palette") };
       applyStyle(root, scene.style);
       // Text set only when it changes: a new text node makes the browser lay the page out again.
       if (title.textContent !== (scene.title || "")) title.textContent = scene.title || "";
@@ -268,9 +319,9 @@ export default {
       if (caption.textContent !== (scene.caption || "")) caption.textContent = scene.caption || "";
       updateControls();
     };
-    model.on("change:scene", redraw);
-    model.on("change:point_groups", redraw);
+    const events = ["change:scene", "change:point_groups", "change:frame", "change:palette"];
+    events.forEach((name) => model.on(name, redraw));
     redraw();
-    return () => { model.off("change:scene", redraw); model.off("change:point_groups", redraw); stopNaming(); };
+    return () => { events.forEach((name) => model.off(name, redraw)); stopNaming(); };
   },
 };

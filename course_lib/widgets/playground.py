@@ -35,13 +35,13 @@ from course_lib import playground as engine
 from course_lib.playground import (CONTROLS, FEATURES, MAX_HIDDEN_LAYERS, MAX_NEURONS, PLAYGROUND_ACTIVATIONS,
                                    PlaygroundConfig, PlaygroundError)
 from course_lib.widgets._base import fmt
-from course_lib.widgets.curves import LinePlot
 from course_lib.widgets.playground_controls import (BUTTONS, CONTROL_TABLE, EPOCHS_PER_UPDATE, SECTION, Control,
                                                     button, feature_toggles, layer_rows, layout, lesson_html,
                                                     message_html)
 from course_lib.widgets.playground_scenes import (feature_grids, feature_map, loss_curves, plane_extent_for,
                                                   playground_diagram, playground_plane)
-from course_lib.widgets.playground_views import PlaygroundClock, PlaygroundDiagram, PlaygroundPlane
+from course_lib.widgets.playground_views import (PlaygroundClock, PlaygroundCurve, PlaygroundDiagram, PlaygroundLosses,
+                                                 PlaygroundPlane)
 from course_lib.widgets.style import get_style
 
 
@@ -103,9 +103,9 @@ class Playground(ipywidgets.VBox):
         self.diagram = PlaygroundDiagram(self._state, self._extent, tile_resolution, self._style)
         self.diagram.observe(self._on_diagram_edit, names="params")
         self.plane = PlaygroundPlane(self._state, self._extent, resolution, self._style)
-        self.curve = LinePlot(loss_curves(self._state.history), x_label="epoch", y_label="loss", title="loss",
-                              width=330, height=190, x_range=(0, 1), style=self._style)
-        self.losses = ipywidgets.HTML(layout=layout(min_height="2.6em"))
+        self.curve = PlaygroundCurve(self._state.history, x_label="epoch", y_label="loss", title="loss", width=330,
+                                     height=190, style=self._style)
+        self.losses = PlaygroundLosses(layout=layout(min_height="2.6em"))
         self.message = ipywidgets.HTML(layout=layout(max_width="1100px"))
         self.lesson = ipywidgets.HTML(lesson_html(title, text))
         self._build_controls()
@@ -513,14 +513,13 @@ class Playground(ipywidgets.VBox):
                 self.diagram.show_state(self._state, self._extent)
                 self._diagram_drawn_at = time.perf_counter()
             self.plane.show_state(self._state, self._extent)
-            self.curve.show(series=loss_curves(self._state.history), x_range=(0, max(self._state.epoch, 1)))
+            self.curve.show_history(self._state.history, self._state.epoch)
             losses = self._state.losses()
-            text = (f"<b>Test loss</b> {fmt(losses['val_loss'], 3)} &nbsp; "
-                    f"<b>Training loss</b> {fmt(losses['train_loss'], 3)}")
+            lines = [[["Test loss", fmt(losses["val_loss"], 3)], ["Training loss", fmt(losses["train_loss"], 3)]]]
             if "val_accuracy" in losses:
-                text += (f"<br><b>Test accuracy</b> {losses['val_accuracy']:.1%} &nbsp; "
-                         f"<b>Training accuracy</b> {losses['train_accuracy']:.1%}")
-            self.losses.value = text
+                lines.append([["Test accuracy", f"{losses['val_accuracy']:.1%}"],
+                              ["Training accuracy", f"{losses['train_accuracy']:.1%}"]])
+            self.losses.lines = lines
         finally:
             self._drawing = False
         self._render_status()

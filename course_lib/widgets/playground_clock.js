@@ -54,7 +54,14 @@ export default {
     box.className = "course-playground-clock";
     box.style.fontVariantNumeric = "tabular-nums";
     box.style.fontSize = "1.25em";
-    box.style.minWidth = "15em";
+    // A box of fixed size whose inside is laid out on its own (CSS containment): the counter's text changes at every
+    // frame, and without it the browser would lay out the whole Playground (its rows of flex boxes) again each time.
+    box.style.width = "16em";
+    box.style.height = "1.5em";
+    box.style.lineHeight = "1.5em";
+    box.style.whiteSpace = "nowrap";
+    box.style.overflow = "hidden";
+    box.style.contain = "strict";
     el.appendChild(box);
     let timer = null;
     let lastSent = -Infinity;

@@ -91,16 +91,56 @@ def playground_plane(state, extent, resolution=64, discretize=False, show_test=T
             "clickable": False}
 
 
+def curve_stride(n_epochs, max_points=CURVE_POINTS):
+    """How many epochs apart the loss curve's points are: 1 while every epoch fits in `max_points`, then the
+    smallest power of two that keeps the points (every stride-th epoch from the first, plus the last) within it.
+
+    The stride only doubles as training goes on, so between doublings a new epoch only adds points at the end (the
+    Playground then sends only those, see `PlaygroundCurve`).
+
+    >>> curve_stride(400), curve_stride(401), curve_stride(1000), curve_stride(1000, max_points=100)
+    (1, 2, 4, 16)
+    """
+    if max_points < 2:
+        raise ValueError(f"max_points must be at least 2 (the first and the last epoch); got {max_points}.")
+    stride = 1
+    # The points: the stride's multiples below the last epoch, then the last epoch (ceil((n - 1) / stride) + 1,
+    # which grows with n, so the stride never shrinks as training goes on).
+    while n_epochs > max_points and -(-(n_epochs - 1) // stride) + 1 > max_points:
+        stride *= 2
+    return stride
+
+
+def curve_indices(n_epochs, max_points=CURVE_POINTS):
+    """Which epochs (indices into the history) the loss curve draws, and how many of them are settled: every
+    `curve_stride`-th epoch from the first (settled: they stay while the stride stays), then the last epoch when
+    it is not one of them (it moves on at the next update).
+
+    >>> curve_indices(7, max_points=4)
+    (array([0, 2, 4, 6]), 4)
+    >>> curve_indices(8, max_points=4)
+    (array([0, 4, 7]), 2)
+    >>> curve_indices(9, max_points=4)
+    (array([0, 4, 8]), 3)
+    """
+    stride = curve_stride(n_epochs, max_points)
+    indices = np.arange(0, n_epochs, stride)
+    settled = len(indices)
+    if n_epochs and indices[-1] != n_epochs - 1:
+        indices = np.append(indices, n_epochs - 1)
+    return indices, settled
+
+
 def loss_curves(history, max_points=CURVE_POINTS):
-    """The training and test loss per epoch as LinePlot series (at most `max_points` evenly spaced epochs)."""
+    """The training and test loss per epoch as LinePlot series: at most `max_points` epochs, evenly spaced (every
+    `curve_stride`-th), the first and the last included. Each series also says how many of its points are settled
+    (`curve_indices`)."""
     epochs = np.asarray(history.get("epoch", []), dtype=np.float64)
-    keep = np.arange(len(epochs))
-    if len(keep) > max_points:
-        keep = np.unique(np.linspace(0, len(epochs) - 1, max_points).round().astype(int))
+    keep, settled = curve_indices(len(epochs), max_points)
     return [{"x": epochs[keep], "y": np.asarray(history["train_loss"], np.float64)[keep], "label": "training loss",
-             "dash": False},
+             "dash": False, "settled": settled},
             {"x": epochs[keep], "y": np.asarray(history["val_loss"], np.float64)[keep], "label": "test loss",
-             "dash": True}]
+             "dash": True, "settled": settled}]
 
 
 _PRECISE = ("weight", "bias", "value", "sum", "grad", "grad_b")     # numbers shown as text: 6 significant digits
@@ -128,4 +168,4 @@ def same_picture(old, new):
 
 
 __all__ = ["plane_extent_for", "feature_map", "feature_grids", "diagram_options", "playground_diagram",
-           "playground_plane", "loss_curves", "same_picture", "rounded"]
+           "playground_plane", "loss_curves", "curve_stride", "curve_indices", "same_picture", "rounded"]

@@ -4,14 +4,19 @@ play and shows the epoch counter). Each shows a `course_lib.playground.Playgroun
 and sends nothing when the picture would not change. `course_lib.widgets.playground.Playground` puts them together.
 """
 import anywidget
+import numpy as np
 import traitlets
 
+from course_lib.network import ShapeError
 from course_lib.playground import describe_architecture
 from course_lib.widgets._base import HERE, CourseWidget, encode, front_end
+from course_lib.widgets.boundary import as_plane_data, diverging_palette, palette_indices, regression_vmax
+from course_lib.widgets.curves import LinePlot
 from course_lib.widgets.diagram import NetworkDiagram
 from course_lib.widgets.planes import check_extent
 from course_lib.widgets.playground_controls import FOCUS_CSS
-from course_lib.widgets.playground_scenes import diagram_options, playground_plane, rounded, same_picture
+from course_lib.widgets.playground_scenes import (diagram_options, loss_curves, playground_plane, rounded,
+                                                  same_picture)
 
 
 class PlaygroundDiagram(NetworkDiagram):
@@ -61,14 +66,50 @@ class PlaygroundDiagram(NetworkDiagram):
                 "edges": [rounded(edge, 1) for edge in drawn["edges"]], "label": label}
 
 
-class PlaygroundPlane(CourseWidget):
-    """The output of a Playground's network over the input plane, with the training and test points."""
+class SendsWhatChanged:
+    """For a view redrawn at every update of play: its picture is sent in two synced traits, `scene` (what changes
+    rarely: sizes, style, axes, captions; sent again only when it changes) and `frame` (what changes at every
+    update; small). Both hold the full state, so a view opened later (a second front end) draws from them alone.
+
+    A subclass says how in `_split(drawn)` -> (scene, frame); `drawn` stays the whole picture, as for every widget.
+    """
+
+    def redraw(self):
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                drawn = self._compute()
+        except (ShapeError, ValueError, TypeError, FloatingPointError) as error:
+            self.error = f"{type(error).__name__}: {error}"
+            raise
+        self._drawn = drawn
+        self._version += 1
+        scene, frame = self._split(drawn)
+        scene = encode(scene)
+        scene["style"] = self._style.to_json()
+        with self.hold_sync():
+            self.error = drawn.get("warning", "")
+            if scene != {key: value for key, value in self.scene.items() if key != "version"}:
+                self.scene = {**scene, "version": self._version}
+            self.frame = {**encode(frame), "version": self._version, "scene_version": self.scene["version"]}
+
+    def _split(self, drawn):
+        raise NotImplementedError
+
+
+class PlaygroundPlane(SendsWhatChanged, CourseWidget):
+    """The output of a Playground's network over the input plane, with the training and test points.
+
+    What it sends at an update of play: the picture as one byte per pixel, an index into `palette` (the diverging
+    colour map, `boundary.diverging_palette`, sent when the style changes), and the accessible name, in `frame`.
+    `drawn["image"]` is the RGBA picture (what the indices paint, within a unit or two per channel)."""
 
     _esm = front_end("plane.js")
     discretize = traitlets.Bool(False).tag(sync=True)
     show_test = traitlets.Bool(True).tag(sync=True)
     picked = traitlets.List(allow_none=True, default_value=None).tag(sync=True)
     point_groups = traitlets.List().tag(sync=True)
+    palette = traitlets.Bytes(b"").tag(sync=True)
+    frame = traitlets.Dict().tag(sync=True)
 
     redraws_on = ("discretize", "show_test")
 
@@ -90,15 +131,87 @@ class PlaygroundPlane(CourseWidget):
         if not unchanged:
             self.redraw()
 
-    def _browser_scene(self, drawn):
-        # The points go apart from the scene, in `point_groups`, which is sent only when they change (new data, or
-        # the test points shown or hidden): while playing, an update sends the picture and the numbers only.
+    def _split(self, drawn):
+        # The points go apart, in `point_groups`, sent only when they change (new data, the test points shown or
+        # hidden); the palette too. While playing, an update sends the picture's indices and the label only.
         self.point_groups = encode(drawn["points"])
-        return {key: value for key, value in drawn.items() if key not in ("values", "classes", "points")}
+        frame = {"label": drawn["label"]}
+        if drawn["kind"] in ("probability", "value"):
+            self.palette = diverging_palette(self.style).tobytes()
+            vmax = regression_vmax(as_plane_data(self._state.data)) if drawn["kind"] == "value" else None
+            frame["indices"] = palette_indices(drawn, drawn["discretize"], vmax)
+        else:                           # several classes: their colours, as RGBA
+            frame["image"] = drawn["image"]
+        per_update = ("values", "classes", "points", "image", "label", "train_score", "test_score")
+        return {key: value for key, value in drawn.items() if key not in per_update}, frame
 
     def _compute(self):
         return playground_plane(self._state, discretize=self.discretize, show_test=self.show_test, style=self.style,
                                 **self._options)
+
+
+class PlaygroundCurve(SendsWhatChanged, LinePlot):
+    """The Playground's loss curves (a LinePlot): `show_history(history)` draws `loss_curves(history)`.
+
+    Its points are every few epochs (`curve_stride`), so while the stride stays, new epochs only add points at the
+    end: `scene` holds the settled points (sent again when the stride doubles, on a new start, or once the added
+    points pass TAIL_POINTS), `frame` the points after them, the axes' ranges and the accessible name. The front
+    end draws scene's points followed by frame's; `drawn` is the whole curve as drawn."""
+
+    _esm = front_end("lineplot.js")
+    frame = traitlets.Dict().tag(sync=True)
+    TAIL_POINTS = 48
+
+    def __init__(self, history, **options):
+        series = loss_curves(history)
+        self._settled = series[0]["settled"]
+        epochs = history.get("epoch") or [1]
+        super().__init__(series, x_range=(0, max(epochs[-1], 1)), **options)
+
+    def show_history(self, history, epoch):
+        """Draw the loss curves of `history` up to `epoch` (the x axis runs from 0 to it)."""
+        series = loss_curves(history)
+        self._settled = series[0]["settled"]
+        return self.show(series=series, x_range=(0, max(epoch, 1)))
+
+    def _split(self, drawn):
+        sent = self.scene.get("series")
+        keep = self._settled
+        if sent and len(sent) == len(drawn["series"]):
+            # Still the settled points sent? Then only what follows them goes (while it stays short).
+            sent_points = [(np.frombuffer(item["x"], np.float32), np.frombuffer(item["y"], np.float32))
+                           for item in sent]
+            count = len(sent_points[0][0])
+            still = all(len(item["x"]) >= count and len(item["x"]) - count <= self.TAIL_POINTS
+                        and np.array_equal(np.float32(item["x"][:count]), x, equal_nan=True)
+                        and np.array_equal(np.float32(item["y"][:count]), y, equal_nan=True)
+                        for item, (x, y) in zip(drawn["series"], sent_points))
+            if still:
+                keep = count
+        per_update = ("x_range", "y_range", "description")
+        scene = {key: value for key, value in drawn.items() if key not in per_update}
+        scene["series"] = [{**item, "x": item["x"][:keep], "y": item["y"][:keep]} for item in drawn["series"]]
+        frame = {key: drawn[key] for key in per_update}
+        frame["series"] = [{"x": item["x"][keep:], "y": item["y"][keep:]} for item in drawn["series"]]
+        return scene, frame
+
+
+class PlaygroundLosses(anywidget.AnyWidget):
+    """The losses as numbers (playground_losses.js): `lines`, each a list of [name, number as text] pairs; the
+    browser sets only the numbers' text at an update. `value` is the same text as HTML (what is shown).
+
+    >>> losses = PlaygroundLosses()
+    >>> losses.lines = [[["Test loss", "0.512"], ["Training loss", "0.498"]]]
+    >>> losses.value
+    '<b>Test loss</b> 0.512 &nbsp; <b>Training loss</b> 0.498'
+    """
+
+    _esm = (HERE / "playground_losses.js").read_text(encoding="utf-8")
+    lines = traitlets.List().tag(sync=True)
+
+    @property
+    def value(self):
+        return "<br>".join(" &nbsp; ".join(f"<b>{name}</b> {number}" for name, number in line) for line in self.lines)
 
 
 class PlaygroundClock(anywidget.AnyWidget):
@@ -113,4 +226,5 @@ class PlaygroundClock(anywidget.AnyWidget):
     status = traitlets.Unicode("").tag(sync=True)
 
 
-__all__ = ["PlaygroundDiagram", "PlaygroundPlane", "PlaygroundClock"]
+__all__ = ["PlaygroundDiagram", "PlaygroundPlane", "PlaygroundCurve", "PlaygroundClock", "PlaygroundLosses",
+           "SendsWhatChanged"]
