@@ -112,6 +112,10 @@ class CourseWidget(anywidget.AnyWidget):
             raise
         self._drawn = drawn
         self._version += 1
+        self._send_picture(drawn)
+
+    def _send_picture(self, drawn):
+        """Send the picture `drawn` to the browser: all of it, in `scene` (a subclass may send it otherwise)."""
         scene = encode(self._browser_scene(drawn))
         scene["version"] = self._version
         scene["style"] = self._style.to_json()

@@ -7,7 +7,6 @@ import anywidget
 import numpy as np
 import traitlets
 
-from course_lib.network import ShapeError
 from course_lib.playground import describe_architecture
 from course_lib.widgets._base import HERE, CourseWidget, encode, front_end
 from course_lib.widgets.boundary import as_plane_data, diverging_palette, palette_indices, regression_vmax
@@ -74,15 +73,7 @@ class SendsWhatChanged:
     A subclass says how in `_split(drawn)` -> (scene, frame); `drawn` stays the whole picture, as for every widget.
     """
 
-    def redraw(self):
-        try:
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-                drawn = self._compute()
-        except (ShapeError, ValueError, TypeError, FloatingPointError) as error:
-            self.error = f"{type(error).__name__}: {error}"
-            raise
-        self._drawn = drawn
-        self._version += 1
+    def _send_picture(self, drawn):
         scene, frame = self._split(drawn)
         scene = encode(scene)
         scene["style"] = self._style.to_json()
