@@ -172,6 +172,22 @@ function setCanvasSize(canvas, width, height) {
   return ctx;
 }
 
+// The canvas's context for a new picture: resized only when its size changes (setting a canvas's width or
+// height reallocates its bitmap, and the Playground repaints many times a second); otherwise reset (cleared, its
+// drawing state back to the defaults, as a resize does) and scaled for the screen's pixel ratio.
+function freshContext(canvas, width, height) {
+  const ratio = window.devicePixelRatio || 1;
+  const ctx = canvas.getContext("2d");
+  const size = `${width}x${height}@${ratio}`;
+  if (canvas._size !== size || typeof ctx.reset !== "function") {
+    canvas._size = size;
+    return setCanvasSize(canvas, width, height);
+  }
+  ctx.reset();
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return ctx;
+}
+
 function formatNumber(value, digits) {
   if (value === null || value === undefined) return "nan";
   const d = digits === undefined ? 2 : digits;

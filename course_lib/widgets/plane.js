@@ -103,22 +103,6 @@ function paintIndexed(canvas, pixels, indices, paletteData) {
   for (let k = 0; k < n; k++) out[k] = colours[indices[k]];
 }
 
-// The canvas's context for a new picture: resized only when its size changes (setting a canvas's width or
-// height reallocates its bitmap, and the Playground repaints many times a second); otherwise reset (cleared, its
-// drawing state back to the defaults, as a resize does) and scaled for the screen's pixel ratio.
-function freshContext(canvas, width, height) {
-  const ratio = window.devicePixelRatio || 1;
-  const ctx = canvas.getContext("2d");
-  const size = `${width}x${height}@${ratio}`;
-  if (canvas._size !== size || typeof ctx.reset !== "function") {
-    canvas._size = size;
-    return setCanvasSize(canvas, width, height);
-  }
-  ctx.reset();
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  return ctx;
-}
-
 function drawPlane(canvas, scene) {
   const style = scene.style;
   const ctx = freshContext(canvas, scene.width, scene.height);
