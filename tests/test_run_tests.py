@@ -37,17 +37,20 @@ def test_every_test_runs_in_exactly_one_job():
     unit = jobs["unit tests"]
     assert unit[0] == "not browser" and unit[1] == ["tests"]
     assert jobs["nbval over solutions/ and notebooks/"][1] == ["solutions", "notebooks"]
-    lab, static = jobs["JupyterLab browser tests"], jobs["browser tests of the built site and decks"]
-    alone = jobs["measurements in the browser (nothing else running)"]
-    # the browser tests: the static pages' files in one job, every other file in the JupyterLab job, the tests
-    # marked `measures` (any file) alone
+    lab, static = jobs["JupyterLab browser tests (alone)"], jobs["browser tests of the built site and decks"]
+    # the browser tests: the static pages' files in one job, every other file in the JupyterLab job
     assert static == ("browser", run_tests.STATIC_BROWSER, [])
-    assert lab == ("browser and not measures", ["tests/browser"], run_tests.STATIC_BROWSER)
-    assert alone == ("browser and measures", ["tests/browser"], [])
+    assert lab == ("browser", ["tests/browser"], run_tests.STATIC_BROWSER)
     browser_files = {str(path.relative_to(ROOT)) for path in (ROOT / "tests" / "browser").glob("test_*.py")}
     assert set(run_tests.STATIC_BROWSER) < browser_files
-    measured = [path for path in browser_files if "pytest.mark.measures" in (ROOT / path).read_text()]
-    assert measured and not set(measured) & set(run_tests.STATIC_BROWSER)   # the lab job would not leave them out
+    assert len(jobs) == 4
+
+
+def test_the_playground_rate_is_measured_with_nothing_else_of_ours_running():
+    phases = run_tests.jobs()
+    alone = [phase_jobs for _, phase_jobs in phases if any("tests/browser" in command for _, command, _ in phase_jobs)]
+    assert [len(phase_jobs) for phase_jobs in alone] == [1]       # the JupyterLab job has its phase to itself
+    assert "tests/browser/test_playground_browser.py" not in run_tests.STATIC_BROWSER
 
 
 def test_fast_leaves_out_the_browser_and_the_slow_tests_only():

@@ -29,7 +29,6 @@ def epoch_of(clock):
     return int(text.split()[1].replace(",", ""))
 
 
-@pytest.mark.measures     # make test runs it alone: its updates per second are the Playground's, not the machine's
 def test_playground_notebook_runs_and_the_playground_answers_its_controls(open_notebook, screenshot_dir):
     nb = open_notebook(NOTEBOOK)
     nb.run_all(timeout=300)
