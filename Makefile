@@ -9,8 +9,9 @@ STAMP  := $(VENV)/.installed
 NBENV  := MPLBACKEND=module://matplotlib_inline.backend_inline
 NBVAL  := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT   ?= 8888
-# `make test` is tools/run_tests.py: the unit tests on both cores; then nbval beside the browser tests (which mostly
-# wait); then, alone, the Playground's rate in the browser (tests marked `measures`). See that file's docstring.
+# `make test` is tools/run_tests.py: the unit tests on both cores; then the JupyterLab browser tests alone (one of
+# them counts the Playground's updates per second in the browser); then nbval beside the browser tests of the
+# built site and decks. See that file's docstring.
 # FAST=1 (`make test FAST=1`, `make unit FAST=1`) leaves out the tests marked browser or slow: for a quick local
 # loop, never for a check before merging.
 UNIT    := $(PY) -m pytest -p no:cacheprovider -q -n 2 --dist loadfile
@@ -21,7 +22,7 @@ BROWSER := $(if $(FAST),@echo "FAST=1: browser tests and tests marked slow left 
 
 help:
 	@echo "make lab           set up .venv and open JupyterLab on the course"
-	@echo "make test          unit tests (both cores), then nbval over solutions/ and notebooks/ beside the browser tests"
+	@echo "make test          unit tests (both cores), JupyterLab browser tests, then nbval beside the site and deck browser tests"
 	@echo "make test FAST=1   the same without the browser tests and the tests marked slow (a quick local loop)"
 	@echo "make notebooks     regenerate notebooks/ (student versions) from solutions/"
 	@echo "make execute-solutions  re-run and store the solutions with their outputs"
