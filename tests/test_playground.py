@@ -571,10 +571,10 @@ def test_every_control_has_an_accessible_name_and_the_drawings_say_what_they_sho
         assert row["plus"].tooltip and row["minus"].tooltip      # the names of + and − (see playground_clock.js)
     label = view.plane.frame["label"]           # the accessible name changes at every update: in `frame`
     assert label.startswith("Output: test loss ") and "training loss" in label
-    diagram_label = view.diagram.scene["label"]
+    diagram_label = view.diagram.frame["label"]
     assert diagram_label.startswith("Network diagram, epoch 0:")
     view.train(3)
-    assert view.plane.frame["label"] != label and view.diagram.scene["label"].startswith("Network diagram, epoch 3:")
+    assert view.plane.frame["label"] != label and view.diagram.frame["label"].startswith("Network diagram, epoch 3:")
 
 
 def test_benchmark_reports_updates_per_second():

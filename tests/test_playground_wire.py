@@ -11,9 +11,10 @@ import pytest
 
 from bench.recording_comm import RecordingComm
 from course_lib import playground as pg
+from course_lib.widgets._base import encode
 from course_lib.widgets.boundary import NAN_INDEX, PALETTE_LEVELS, diverging_palette, grid_rgba, palette_indices
 from course_lib.widgets.playground import Playground
-from course_lib.widgets.playground_scenes import CURVE_POINTS, curve_stride, loss_curves
+from course_lib.widgets.playground_scenes import CURVE_POINTS, curve_stride, loss_curves, rounded
 from course_lib.widgets.playground_views import PlaygroundCurve
 from course_lib.widgets.style import get_style
 
@@ -191,13 +192,14 @@ class StateComm(RecordingComm):
 
     def __init__(self):
         super().__init__()
-        self.sizes, self.state = [], {}
+        self.sizes, self.state, self.keys = [], {}, []     # bytes and traits of each message; the traits set
 
     def send(self, data=None, metadata=None, buffers=None):
         before = self.bytes
         super().send(data, metadata, buffers)
         self.sizes.append(self.bytes - before)
         assert data["method"] == "update", "everything goes in synced traits, no custom messages"
+        self.keys.append(set(data["state"]))
         state = json.loads(json.dumps(data["state"]))
         for path, buffer in zip(data.get("buffer_paths", []), buffers or []):
             target = state
@@ -205,6 +207,14 @@ class StateComm(RecordingComm):
                 target = target[key]
             target[path[-1]] = bytes(memoryview(buffer).cast("B"))
         self.state.update(state)
+
+
+def attached(widget):
+    """A StateComm for `widget` that starts from the widget's state (what a front end opened now receives)."""
+    comm = StateComm()
+    comm.state.update(plain(widget.get_state()))
+    widget.comm = comm
+    return comm
 
 
 def play(view, updates):
@@ -216,12 +226,13 @@ def play(view, updates):
 # 64² plane, 16² tiles), epochs 900-1000 of play: plane 4.36 kB (4,096 bytes of indices and its accessible name),
 # curve 1.1 kB on average (the points after the settled ones, up to 48 a series, and every 96 updates the 400
 # settled points again), clock 0.1 kB, losses 0.01 kB (their text changes only when a number does); the diagram
-# 17.1 kB each time it is redrawn (9 tiles of 16² RGBA, 9.2 kB, and its nodes and edges as JSON). Before this
-# change the same Playground sent 17.8 kB for the plane alone and 7.6 kB for the curve at 400 points.
+# 4.7 kB each time it is redrawn (9 tiles of 16² palette indices, 2.3 kB, and its nodes' and edges' values as
+# columns). Before, the same Playground sent 17.8 kB for the plane alone, 7.6 kB for the curve at 400 points and
+# 17.1 kB for the diagram (its tiles as RGBA, its nodes and edges whole at every redraw).
 PLANE_BOUND = 4_600          # 64 x 64 bytes of indices + the accessible name and the versions
 OTHERS_BOUND = 1_800         # curve (averaged, its resends included) + clock + losses
-DIAGRAM_BOUND = 20_000       # one redraw of the diagram (not made smaller here: diagram.js paints RGBA tiles)
-CADENCE_BOUND = 15_000       # at 20 updates/s with the diagram at 10/s: the above, the diagram every other update
+DIAGRAM_BOUND = 5_500        # one redraw of the diagram
+CADENCE_BOUND = 8_500        # at 20 updates/s with the diagram at 10/s: the above, the diagram every other update
 
 
 def test_steady_state_bytes_per_update_and_a_second_view_has_everything():
@@ -265,6 +276,68 @@ def test_steady_state_bytes_per_update_and_a_second_view_has_everything():
         assert comms[name].state.keys() >= {"frame"}
         for key, value in comms[name].state.items():
             assert value == plain(state[key]), (name, key)
+
+
+class DiagramFrontEnd:
+    """diagram.js's pictureOf in NumPy: the scene's nodes and edges, each completed by its row of the frame's
+    columns; the tiles, palette[indices]."""
+
+    def __init__(self, state):
+        self.state = state              # the traits as a front end's model holds them
+
+    def picture(self):
+        scene, frame = self.state["scene"], self.state["frame"]
+        assert frame["scene_version"] == scene["version"]
+        row = lambda columns, k: {key: values[k] for key, values in columns.items()}   # noqa: E731
+        rows, cols = scene["tile_shape"]
+        palette = np.frombuffer(self.state["palette"], np.uint8).reshape(256, 4)
+        return {**scene, **frame,
+                "nodes": [{**node, **row(frame["nodes"], k)} for k, node in enumerate(scene["nodes"])],
+                "edges": [{**edge, **row(frame["edges"], k)} for k, edge in enumerate(scene["edges"])],
+                "tiles": palette[np.frombuffer(frame["tile_indices"], np.uint8)].reshape(-1, rows, cols, 4)}
+
+
+def test_the_diagram_sends_its_layout_once_then_what_the_weights_change():
+    view = Playground(small(), diagram_interval=0)
+    comm = attached(view.diagram)
+    view.play()
+    play(view, 20)
+    assert all("frame" in keys and "scene" not in keys for keys in comm.keys), comm.keys   # the layout stays
+    for architecture_change in (False, True):
+        joined, drawn = DiagramFrontEnd(comm.state).picture(), view.drawn["diagram"]
+        # What the browser joins is what Python draws: every node and edge, each key (floats shortened for
+        # sending, as rounded() does), the tiles within one unit of their RGBA pictures, the description.
+        as_sent = lambda items: json.loads(json.dumps(encode([rounded(item, 1) for item in items])))  # noqa: E731
+        assert joined["nodes"] == as_sent(drawn["nodes"])
+        assert joined["edges"] == as_sent(drawn["edges"])
+        assert joined["tiles"].shape == drawn["tiles"].shape
+        assert largest_channel_error(joined["tiles"], drawn["tiles"]) <= 1
+        assert joined["description"] == drawn["description"] and joined["label"].startswith("Network diagram, epoch")
+        if not architecture_change:
+            comm.keys.clear()
+            view.pause()
+            view.layer_rows[0]["plus"].click()           # one neuron more: the layout is sent again, once
+            assert sum("scene" in keys for keys in comm.keys) == 1
+            assert len(comm.state["scene"]["nodes"]) == len(drawn["nodes"]) + 1
+
+
+def test_a_wrongly_joined_diagram_is_caught():
+    """The comparisons above fail when a column is joined to the wrong node (shifted by one), or when the tiles are
+    painted with the colour map the wrong way round."""
+    view = Playground(small(), diagram_interval=0)
+    comm = attached(view.diagram)
+    view.train(5)
+    state, drawn = comm.state, view.drawn["diagram"]
+    shifted = {**state, "frame": {**state["frame"], "nodes": {key: values[1:] + values[:1]
+                                                             for key, values in state["frame"]["nodes"].items()}}}
+    as_sent = json.loads(json.dumps(encode([rounded(node, 1) for node in drawn["nodes"]])))
+    assert DiagramFrontEnd(state).picture()["nodes"] == as_sent
+    assert DiagramFrontEnd(shifted).picture()["nodes"] != as_sent
+    palette = np.frombuffer(state["palette"], np.uint8).reshape(256, 4).copy()
+    palette[:2 * PALETTE_LEVELS + 1] = palette[2 * PALETTE_LEVELS::-1].copy()
+    backwards = {**state, "palette": palette.tobytes()}
+    assert largest_channel_error(DiagramFrontEnd(state).picture()["tiles"], drawn["tiles"]) <= 1
+    assert largest_channel_error(DiagramFrontEnd(backwards).picture()["tiles"], drawn["tiles"]) > 1
 
 
 def plain(value):

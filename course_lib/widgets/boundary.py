@@ -157,13 +157,23 @@ def palette_indices(grid, discretize, vmax=None, levels=PALETTE_LEVELS):
         raise ValueError(f"palette_indices paints probabilities and values on the diverging map; a {grid['kind']!r} "
                          "grid needs grid_rgba.")
     values, center, scale = diverging_values(grid, discretize, vmax)
+    return diverging_indices(values, scale, center, levels)[::-1]
+
+
+def diverging_indices(values, vmax, center=0.0, levels=PALETTE_LEVELS):
+    """`diverging_rgba(values, vmax, center=center)`'s colours as indices into `diverging_palette`: the nearest of its
+    2 * levels + 1 steps (`center ± vmax` at the two ends, beyond them clipped), NAN_INDEX (grey) where not finite.
+
+    >>> diverging_indices(np.array([-2.0, 0.0, 1.0, 6.0, np.nan]), vmax=2.0).tolist()
+    [0, 127, 190, 254, 255]
+    """
     values = np.asarray(values, dtype=np.float64)
     finite = np.isfinite(values)
-    scale = float(scale) if scale and np.isfinite(scale) and scale > 0 else 1.0     # as diverging_rgba does
-    t = np.clip(np.where(finite, (values - center) / scale, 0.0), -1.0, 1.0)
+    vmax = float(vmax) if vmax and np.isfinite(vmax) and vmax > 0 else 1.0      # as diverging_rgba does
+    t = np.clip(np.where(finite, (values - center) / vmax, 0.0), -1.0, 1.0)
     indices = np.rint((t + 1.0) * levels).astype(np.uint8)
     indices[~finite] = NAN_INDEX
-    return indices[::-1]
+    return indices
 
 
 def point_colors(labels, task, n_classes, style, vmax=1.0):

@@ -50,6 +50,22 @@ function rgbaCanvas(bytes, width, height, offset) {
   return canvas;
 }
 
+// A picture sent as one byte per pixel (the Playground's plane and tiles): each byte an index into a palette of 256
+// RGBA colours. paletteColours gives the colours as 32-bit words, and paintIndices looks each pixel up in them (the
+// palette's bytes and the picture's are in the same order, so no byte is swapped).
+function paletteColours(paletteData) {
+  const bytes = bytesOf(paletteData).slice(0, 1024);     // a copy: 4-byte aligned
+  const colours = new Uint32Array(256);
+  colours.set(new Uint32Array(bytes.buffer, 0, bytes.length >> 2));
+  return colours;
+}
+
+function paintIndices(rgbaBuffer, indices, colours) {
+  const out = new Uint32Array(rgbaBuffer);
+  const n = Math.min(out.length, indices.length);
+  for (let k = 0; k < n; k++) out[k] = colours[indices[k]];
+}
+
 function applyStyle(root, style) {
   if (!style) return;
   root.style.fontFamily = style.font_family;

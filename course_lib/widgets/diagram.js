@@ -7,8 +7,37 @@ const DIAGRAM_KEYS = "Arrow keys: choose a weight or a bias. Enter or Space: edi
   "Plus and minus: change it by 0.1. Escape: close the editor.";
 const NUDGE = 0.1;
 
-function drawDiagram(model, svg, tooltip) {
+// The picture to draw. A diagram that sends what changed (the Playground's) keeps where everything sits in `scene`
+// and sends, at every update, what the weights change in `frame`: each node's and each edge's values as columns
+// (frame.nodes.fill[k] is node k's fill), its tiles as palette indices (the `palette` apart). Joined here, once per
+// message; null while the frame belongs to another scene. Any other diagram sends its whole picture in `scene`.
+function pictureOf(model) {
   const scene = model.get("scene");
+  const frame = model.get("frame");
+  if (!frame || !frame.nodes) return scene;
+  if (frame.scene_version !== scene.version) return null;
+  const palette = model.get("palette");
+  const cached = model._coursePicture;
+  if (cached && cached.scene === scene && cached.frame === frame && cached.palette === palette) return cached.picture;
+  const row = (columns, k) => {
+    const values = {};
+    for (const key of Object.keys(columns)) values[key] = columns[key][k];
+    return values;
+  };
+  const picture = { ...scene, ...frame };
+  picture.nodes = scene.nodes.map((node, k) => ({ ...node, ...row(frame.nodes, k) }));
+  picture.edges = scene.edges.map((edge, k) => ({ ...edge, ...row(frame.edges, k) }));
+  if (frame.tile_indices && palette) {
+    const indices = bytesOf(frame.tile_indices);
+    const rgba = new Uint8Array(indices.length * 4);
+    paintIndices(rgba.buffer, indices, paletteColours(palette));
+    picture.tiles = rgba;
+  }
+  model._coursePicture = { scene, frame, palette, picture };
+  return picture;
+}
+
+function drawDiagram(model, svg, scene) {
   const style = scene.style;
   while (svg.firstChild) svg.removeChild(svg.firstChild);
   if (!scene.nodes) return;
@@ -151,9 +180,9 @@ function makeEditor(model, root, backToDiagram) {
   });
   close.addEventListener("click", () => { model.set("selected", null); model.save_changes(); });
   const update = () => {
-    const scene = model.get("scene");
+    const scene = pictureOf(model);
     const selected = model.get("selected");
-    if (!selected || !model.get("editable") || scene.selected_value === undefined) {
+    if (!scene || !selected || !model.get("editable") || scene.selected_value === undefined) {
       bar.style.display = "none";
       current = null;
       return;
@@ -205,8 +234,8 @@ function diagramKeys(model, keys, editor, announce) {
     if (!model.get("editable") || event.ctrlKey || event.metaKey || event.altKey || event.key === "Tab") return;
     // Every other key stays here, so JupyterLab's command-mode shortcuts (A, B, D D, arrows...) do not fire.
     event.stopPropagation();
-    const scene = model.get("scene");
-    const items = scene.edges ? editableItems(scene) : [];
+    const scene = pictureOf(model);
+    const items = scene && scene.edges ? editableItems(scene) : [];
     if (!items.length) return;
     const selected = model.get("selected");
     let index = items.findIndex((item) => same(item, selected));
@@ -234,7 +263,8 @@ function diagramKeys(model, keys, editor, announce) {
       // the editor appears once the kernel has answered with the selected value
       const start = performance.now();
       const wait = () => {
-        if (model.get("scene").selected_value !== undefined && model.get("scene").selected_value !== null &&
+        const picture = pictureOf(model);
+        if (picture && picture.selected_value !== undefined && picture.selected_value !== null &&
             model.get("selected")) editor.focus();
         else if (performance.now() - start < 5000) setTimeout(wait, 30);
       };
@@ -270,12 +300,17 @@ export default {
     errorBox(model, root);
     diagramKeys(model, keys, editor, (text) => { status.textContent = text; });
     const stopNaming = nameControlsAround(el);
+    let drawn = null;
     const redraw = () => {
-      const scene = model.get("scene");
+      const scene = pictureOf(model);
+      // One message can change the scene, the frame and the palette together: draw once for them.
+      if (!scene || (drawn && drawn.scene === scene && drawn.selected === model.get("selected"))) return;
+      drawn = { scene, selected: model.get("selected") };
       applyStyle(root, scene.style);
-      svg.setAttribute("aria-label", scene.label || "network diagram");
-      drawDiagram(model, svg);
-      svg.setAttribute("aria-label", scene.description || "network diagram");
+      drawDiagram(model, svg, scene);
+      // The accessible name: the scene's label when it has one (the Playground's: the epoch, the architecture and
+      // how to read the picture), else the description of the weights Python wrote.
+      svg.setAttribute("aria-label", scene.label || scene.description || "network diagram");
       const editable = !!model.get("editable") && !!scene.edges;
       if (editable) {
         keys.setAttribute("tabindex", "0");
@@ -289,12 +324,11 @@ export default {
       caption.textContent = scene.caption || "";
       caption.style.display = scene.caption ? "block" : "none";
     };
-    model.on("change:scene", redraw);
-    model.on("change:selected", redraw);
+    const events = ["change:scene", "change:frame", "change:palette", "change:selected"];
+    events.forEach((name) => model.on(name, redraw));
     redraw();
     return () => {
-      model.off("change:scene", redraw);
-      model.off("change:selected", redraw);
+      events.forEach((name) => model.off(name, redraw));
       stopNaming();
     };
   },

@@ -87,7 +87,9 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
     selected: {"layer", "kind" ("W" or "b"), "i", "j"} of the weight being edited, or None.
 
     Nodes: {"layer", "index", "x", "y", "kind" (input/hidden/output), "label", "value", "sum", "fill",
-    "text_color", "bias", "bias_color", "grad_b", "tile"}. Edges: {"layer", "i", "j", "x1", "y1", "x2", "y2",
+    "text_color", "bias", "bias_color", "grad_b", "tile"}; with heatmaps, "tiles" holds their RGBA pictures (top
+    row first) and "tile_values" what they show: each node's value over the plane divided by the largest |value| of
+    its layer, from -1 to 1 (NaN where it is not finite). Edges: {"layer", "i", "j", "x1", "y1", "x2", "y2",
     "weight", "width", "color", "dash", "label", "grad", "grad_label"}. Pixel coordinates, origin top left.
     """
     style = get_style(style)
@@ -108,19 +110,22 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
     n_edges = sum(W.size for W in (layer["W"] for layer in params))
     label_weights = n_edges <= AUTO_LABEL_EDGES if show_weights is None else bool(show_weights)
 
-    tiles = None
+    tiles = tile_values = None
     if heatmaps:
         # Tiles turned on later (diagram.heatmaps = True) on a diagram made without an extent use the default plane.
         extent = check_extent((-1.0, 1.0, -1.0, 1.0) if extent is None else extent)
         grids = layer_grids(params, extent, resolution, activation, output, feature_map=feature_map)
-        tiles = []
+        tile_values = []
         for grid in grids:
             finite = np.isfinite(grid)
             vmax = float(np.max(np.abs(grid[finite]))) if finite.any() else 1.0
+            vmax = vmax if vmax > 0 else 1.0            # an all-zero layer: neutral tiles (as diverging_rgba does)
             for k in range(grid.shape[-1]):
                 # flip rows: row 0 of an image is its top, row 0 of a grid its bottom (smallest x2)
-                tiles.append(diverging_rgba(grid[::-1, :, k], vmax, style))
-        tiles = np.stack(tiles)
+                tile_values.append(grid[::-1, :, k] / vmax)
+        # Each tile on the diverging map, its layer's largest |value| at the ends.
+        tile_values = np.stack(tile_values)
+        tiles = diverging_rgba(tile_values, 1.0, style)
 
     names_in = list(feature_names or [f"x{k + 1}" for k in range(sizes[0])])
     if output_names is None:
@@ -208,7 +213,7 @@ def diagram_layout(params, activation="relu", output="linear", x=None, grads=Non
     description = describe_network(params, names_in, output_names, hidden_names, output, nodes, grads, selected,
                                    selected_value)
     return {"width": width, "height": height, "nodes": nodes, "edges": edges, "tiles": tiles,
-            "tile_shape": [resolution, resolution] if tiles is not None else None,
+            "tile_values": tile_values, "tile_shape": [resolution, resolution] if tiles is not None else None,
             "weight_scale": scale, "edit_bound": _edit_bound(scale), "selected": selected,
             "selected_value": selected_value, "show_gradients": grads is not None, "warning": warning,
             "description": description}
@@ -417,6 +422,10 @@ class NetworkDiagram(CourseWidget):
         return diagram_layout(params, self.activation, self.output, x=self.x, grads=grads,
                               style=self.style, weight_scale=self._weight_scale, heatmaps=self.heatmaps,
                               selected=self.selected, **self._options)
+
+    def _browser_scene(self, drawn):
+        # The tiles go as pictures; the values they show stay in Python (`drawn["tile_values"]`).
+        return {key: value for key, value in drawn.items() if key != "tile_values"}
 
     def _on_browser_message(self, _widget, content, _buffers):
         if content.get("type") == "set":

@@ -88,19 +88,12 @@ function drawLegend(box, scene) {
   }
 }
 
-// A picture sent as one byte per pixel (the Playground's): each byte an index into a palette of 256 RGBA colours,
-// looked up as 32-bit words (the palette's bytes and the image's are in the same order, so no byte is swapped).
+// A picture sent as one byte per pixel (the Playground's): see paletteColours in common.js.
 function paintIndexed(canvas, pixels, indices, paletteData) {
   if (!canvas._palette || canvas._palette.source !== paletteData) {
-    const bytes = bytesOf(paletteData).slice(0, 1024);     // a copy: 4-byte aligned
-    const colours = new Uint32Array(256);
-    colours.set(new Uint32Array(bytes.buffer, 0, bytes.length >> 2));
-    canvas._palette = { source: paletteData, colours: colours };
+    canvas._palette = { source: paletteData, colours: paletteColours(paletteData) };
   }
-  const colours = canvas._palette.colours;
-  const out = new Uint32Array(pixels.data.buffer);
-  const n = Math.min(out.length, indices.length);
-  for (let k = 0; k < n; k++) out[k] = colours[indices[k]];
+  paintIndices(pixels.data.buffer, indices, canvas._palette.colours);
 }
 
 function drawPlane(canvas, scene) {

@@ -9,7 +9,8 @@ import traitlets
 
 from course_lib.playground import describe_architecture
 from course_lib.widgets._base import HERE, CourseWidget, encode, front_end
-from course_lib.widgets.boundary import as_plane_data, diverging_palette, palette_indices, regression_vmax
+from course_lib.widgets.boundary import (as_plane_data, diverging_indices, diverging_palette, palette_indices,
+                                         regression_vmax)
 from course_lib.widgets.curves import LinePlot
 from course_lib.widgets.diagram import NetworkDiagram
 from course_lib.widgets.planes import check_extent
@@ -18,12 +19,50 @@ from course_lib.widgets.playground_scenes import (diagram_options, loss_curves, 
                                                   same_picture)
 
 
-class PlaygroundDiagram(NetworkDiagram):
+class SendsWhatChanged:
+    """For a view redrawn at every update of play: its picture is sent in two synced traits, `scene` (what changes
+    rarely: sizes, style, axes, captions; sent again only when it changes) and `frame` (what changes at every
+    update; small). Both hold the full state, so a view opened later (a second front end) draws from them alone.
+
+    A subclass says how in `_split(drawn)` -> (scene, frame); `drawn` stays the whole picture, as for every widget.
+    """
+
+    def _send_picture(self, drawn):
+        scene, frame = self._split(drawn)
+        scene = encode(scene)
+        scene["style"] = self._style.to_json()
+        with self.hold_sync():
+            self.error = drawn.get("warning", "")
+            if scene != {key: value for key, value in self.scene.items() if key != "version"}:
+                self.scene = {**scene, "version": self._version}
+            self.frame = {**encode(frame), "version": self._version, "scene_version": self.scene["version"]}
+
+    def _split(self, drawn):
+        raise NotImplementedError
+
+
+# What changes in the diagram when only the weights change (the rest, where everything sits, stays while playing).
+NODE_PER_UPDATE = ("value", "value_text", "sum", "fill", "text_color", "bias", "bias_text", "bias_color", "grad_b",
+                   "grad_b_text")
+EDGE_PER_UPDATE = ("weight", "width", "color", "label_color", "dash", "label", "grad", "grad_label")
+LAYOUT = ("width", "height", "tile_shape", "show_gradients")     # with the nodes' and edges' other keys
+
+
+class PlaygroundDiagram(SendsWhatChanged, NetworkDiagram):
     """The network diagram of a Playground state: edges by weight, a heatmap tile per node over the input plane.
 
     An ordinary NetworkDiagram with heatmaps (click an edge or a bias to edit it) whose inputs are the chosen
     features (`diagram_options`: the feature map in front); `show_state(state)` shows another state (new weights,
-    or a new architecture) in one redraw."""
+    or a new architecture) in one redraw.
+
+    What it sends: where every node and edge sits in `scene` (sent again only when the network's shape changes), and
+    at an update, in `frame`, what the weights change: each node's and each edge's numbers, colours and texts as
+    columns (NODE_PER_UPDATE, EDGE_PER_UPDATE: frame["nodes"]["fill"][k] is node k's fill), the tiles as one byte
+    per pixel, an index into `palette` (`boundary.diverging_palette`), and the description. diagram.js joins them
+    into the picture `drawn` holds."""
+
+    frame = traitlets.Dict().tag(sync=True)
+    palette = traitlets.Bytes(b"").tag(sync=True)
 
     def __init__(self, state, extent, resolution=16, style=None):
         self._state = state
@@ -54,37 +93,26 @@ class PlaygroundDiagram(NetworkDiagram):
             self.params = state.host_params
             self.activation = list(state.config.activations)
 
-    def _browser_scene(self, drawn):
-        # Positions to a tenth of a pixel, widths to a hundredth, weights to 6 significant digits: what the browser
-        # can show, in about half the text (the diagram is the largest message of an update).
-        state = self._state
-        label = (f"Network diagram, epoch {state.epoch}: {describe_architecture(state.config)}, "
-                 f"activations {', '.join(state.config.activations) or 'none'}; each node's tile is its value over "
-                 "the plane, each edge's width its weight")
-        return {**drawn, "nodes": [rounded(node, 1) for node in drawn["nodes"]],
-                "edges": [rounded(edge, 1) for edge in drawn["edges"]], "label": label}
-
-
-class SendsWhatChanged:
-    """For a view redrawn at every update of play: its picture is sent in two synced traits, `scene` (what changes
-    rarely: sizes, style, axes, captions; sent again only when it changes) and `frame` (what changes at every
-    update; small). Both hold the full state, so a view opened later (a second front end) draws from them alone.
-
-    A subclass says how in `_split(drawn)` -> (scene, frame); `drawn` stays the whole picture, as for every widget.
-    """
-
-    def _send_picture(self, drawn):
-        scene, frame = self._split(drawn)
-        scene = encode(scene)
-        scene["style"] = self._style.to_json()
-        with self.hold_sync():
-            self.error = drawn.get("warning", "")
-            if scene != {key: value for key, value in self.scene.items() if key != "version"}:
-                self.scene = {**scene, "version": self._version}
-            self.frame = {**encode(frame), "version": self._version, "scene_version": self.scene["version"]}
-
     def _split(self, drawn):
-        raise NotImplementedError
+        # Positions to a tenth of a pixel, widths to a hundredth, weights to 6 significant digits: what the browser
+        # can show, in about half the text.
+        state = self._state
+        nodes = [rounded(node, 1) for node in drawn["nodes"]]
+        edges = [rounded(edge, 1) for edge in drawn["edges"]]
+        scene = {key: drawn[key] for key in LAYOUT}
+        scene["nodes"] = [{key: value for key, value in node.items() if key not in NODE_PER_UPDATE} for node in nodes]
+        scene["edges"] = [{key: value for key, value in edge.items() if key not in EDGE_PER_UPDATE} for edge in edges]
+        frame = {key: value for key, value in drawn.items()
+                 if key not in (*LAYOUT, "nodes", "edges", "tiles", "tile_values")}
+        frame["label"] = (f"Network diagram, epoch {state.epoch}: {describe_architecture(state.config)}, "
+                          f"activations {', '.join(state.config.activations) or 'none'}; each node's tile is its "
+                          "value over the plane, each edge's width its weight")
+        frame["nodes"] = {key: [node[key] for node in nodes] for key in NODE_PER_UPDATE}
+        frame["edges"] = {key: [edge[key] for edge in edges] for key in EDGE_PER_UPDATE}
+        if drawn["tile_values"] is not None:
+            self.palette = diverging_palette(self.style).tobytes()
+            frame["tile_indices"] = diverging_indices(drawn["tile_values"], 1.0)
+        return scene, frame
 
 
 class PlaygroundPlane(SendsWhatChanged, CourseWidget):
