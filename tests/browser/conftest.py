@@ -4,8 +4,9 @@ Fixtures (see ``jupyterlab.py`` for the objects they give):
 
 ``lab_server``     session  a running ``LabServer`` serving the repository root
 ``chromium``       session  a Playwright ``Browser`` (Debian's headless Chromium)
-``lab_page``       test     a fresh page (own browser context, 1400x1000); afterwards
-                            its context is closed and every kernel is shut down
+``lab_page``       test     a page with JupyterLab (own browser context, 1400x1000), shared by
+                            the tests: afterwards every notebook in it is closed unsaved and
+                            every kernel is shut down; after a failed test, a new page
 ``open_notebook``  test     ``open_notebook("solutions/x.ipynb") -> LabNotebook`` in ``lab_page``
 ``screenshot_dir`` session  where screenshots go: $COURSE_SCREENSHOT_DIR or tests/browser/screenshots/
 
@@ -32,6 +33,7 @@ from .jupyterlab import (
     LabNotebook,
     LabServer,
     browser_required,
+    close_everything,
     chromium_available,
     launch_chromium,
     new_lab_page,
@@ -91,13 +93,29 @@ def chromium():
             browser.close()
 
 
+@pytest.fixture(scope="session")
+def _shared_lab_page():
+    """The page `lab_page` hands to each test: {"page": a page, or None until one is needed}. JupyterLab takes about
+    4 s and 5 CPU-seconds to start in a page, so the tests share one and open their notebooks in it."""
+    shared = {"page": None}
+    yield shared
+    if shared["page"] is not None and not shared["page"].is_closed():
+        shared["page"].context.close()
+
+
 @pytest.fixture
-def lab_page(chromium, lab_server):
-    page = new_lab_page(chromium)
+def lab_page(request, chromium, lab_server, _shared_lab_page):
+    page = _shared_lab_page["page"]
+    if page is None or page.is_closed():
+        page = _shared_lab_page["page"] = new_lab_page(chromium)
+    page.course_console.clear()
     try:
         yield page
     finally:
-        page.context.close()
+        # A failed test may have left anything behind (a dialog, a half-run cell): the next test gets a new page.
+        if getattr(request.node, "course_failed", False) or not close_everything(page):
+            page.context.close()
+            _shared_lab_page["page"] = None
         lab_server.shutdown_kernels()
 
 
@@ -105,8 +123,8 @@ def lab_page(chromium, lab_server):
 def open_notebook(lab_page, lab_server):
     """``open_notebook(path, **options)`` opens a notebook in ``lab_page`` and returns its ``LabNotebook``.
 
-    One notebook per page: opening a second one navigates the page away from
-    the first (its ``LabNotebook`` then no longer works).
+    The page's JupyterLab opens it as File > Open does; a second notebook opens
+    beside the first. Each is closed, unsaved, when the test ends.
     """
 
     def _open(path, **options) -> LabNotebook:
@@ -119,6 +137,8 @@ def open_notebook(lab_page, lab_server):
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
+    if report.failed:
+        item.course_failed = True          # lab_page then leaves the page to this test alone (see above)
     if not report.failed or call.when == "teardown":
         return
     funcargs = getattr(item, "funcargs", {})
