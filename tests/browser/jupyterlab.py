@@ -487,7 +487,7 @@ def lab_is_open(page, server: LabServer) -> bool:
 
 
 _CLOSE_EVERYTHING_JS = r"""
-() => {
+async () => {
   const app = window.jupyterapp;
   for (const area of ['main', 'down']) {
     for (const widget of Array.from(app.shell.widgets(area))) {
@@ -496,8 +496,13 @@ _CLOSE_EVERYTHING_JS = r"""
       widget.dispose();
     }
   }
+  // The file browser follows the notebooks opened; back to the root, so that a folder a test made and removed does
+  // not make it say "Directory not found" (a dialog that takes the focus) during the next test.
+  await app.commands.execute('filebrowser:go-to-path', {path: '/', showBrowser: false});
   if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
-  return document.querySelectorAll('.jp-Dialog').length === 0 && Array.from(app.shell.widgets('main')).length === 0;
+  // JupyterLab opens a Launcher in an empty main area: harmless; any document or dialog left is not.
+  const documents = Array.from(app.shell.widgets('main')).filter((widget) => widget.context);
+  return document.querySelectorAll('.jp-Dialog').length === 0 && documents.length === 0;
 }
 """
 
