@@ -8,8 +8,8 @@ the build lacks: a page that needed the network, or a file the build left out, f
 context is offline as well (Chromium's offline mode would also cut the local server, so it is not used there).
 
 Screenshots (tests/browser/screenshots/publish_*.png): the decks' title slide, a slide with code and a figure and
-a widget slide; the site's home page, a notebook page (notebook 02, at its network diagram), notebook 05's
-derivative table, a search result, and the training replay's widget.
+a widget slide; the site's home page, a notebook page (notebook 02, at its network diagram), notebook 10's
+Playground, notebook 05's derivative table, a search result, and the training replay's widget.
 """
 import re
 import socket
@@ -309,6 +309,28 @@ def test_site_page_draws_the_widgets_from_their_saved_state(site, offline_page, 
         page.screenshot(path=str(screenshot_dir / "publish_site_notebook.png"))
         svg.locator("xpath=ancestor::div[contains(@class, 'cell')][1]").screenshot(
             path=str(screenshot_dir / "publish_site_widget.png"))
+    assert_stayed_offline(page, "the site page")
+
+
+def test_site_page_draws_the_playground_from_its_saved_state(built, offline_page, screenshot_dir):
+    """Notebook 10's page: the Playground's diagram is drawn from its two saved traits, `scene` (where the nodes and
+    edges sit) and `frame` (what the weights make of them, the tiles as palette indices), and its plane too."""
+    page = offline_page
+    page.goto((built / "site").as_uri() + "/10_playground.html")
+    diagram = page.locator("svg.course-diagram-svg").first
+    expect(diagram).to_have_count(1, timeout=30_000)
+    nodes = diagram.locator(".node").count()
+    assert nodes >= 5 and diagram.locator("image.node-tile").count() == nodes      # a tile on every node
+    widths = diagram.locator(".edge-line").evaluate_all("lines => lines.map(l => l.getAttribute('stroke-width'))")
+    assert len(widths) >= 6 and len(set(widths)) > 3     # each edge's width from the frame's weights
+    tiles = diagram.locator("image.node-tile").evaluate_all("images => images.map(i => i.getAttribute('href'))")
+    assert all(href.startswith("data:image/png") for href in tiles) and len(set(tiles)) > 5
+    assert diagram.get_attribute("aria-label").startswith("Network diagram, epoch ")
+    plane = page.locator("canvas.course-plane-canvas").first
+    expect(plane).to_be_visible()
+    assert colours_used(plane) > 20
+    diagram.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "publish_site_playground.png"))
     assert_stayed_offline(page, "the site page")
 
 
