@@ -513,8 +513,9 @@ def close_everything(page) -> bool:
     stays open, the page crashed): the page is then no good for another test.
 
     What JupyterLab keeps in the page outlives the notebooks: its log console messages (by notebook path) and the
-    widget manager's code. A test that leaves an error in the log console fails itself, and the fixtures then start
-    the next test in a new page.
+    widget manager's code. An error a test leaves in the log console could only make a later test of the same
+    notebook fail (a false alarm), never pass; a test that checks for errors and finds one fails, and the next test
+    then gets a new page.
     """
     try:
         return bool(page.evaluate(_CLOSE_EVERYTHING_JS))
