@@ -40,6 +40,15 @@ class SendsWhatChanged:
     def _split(self, drawn):
         raise NotImplementedError
 
+    def _palette_bytes(self):
+        """The diverging palette of this view's style, as the `palette` trait holds it; made again only when the
+        style changes (a subclass sends its pictures as indices into it)."""
+        made_for, palette = getattr(self, "_palette_made", (None, b""))
+        if made_for is not self._style:
+            palette = diverging_palette(self._style).tobytes()
+            self._palette_made = (self._style, palette)
+        return palette
+
 
 # What changes in the diagram when only the weights change (the rest, where everything sits, stays while playing).
 NODE_PER_UPDATE = ("value", "value_text", "sum", "fill", "text_color", "bias", "bias_text", "bias_color", "grad_b",
@@ -110,7 +119,7 @@ class PlaygroundDiagram(SendsWhatChanged, NetworkDiagram):
         frame["nodes"] = {key: [node[key] for node in nodes] for key in NODE_PER_UPDATE}
         frame["edges"] = {key: [edge[key] for edge in edges] for key in EDGE_PER_UPDATE}
         if drawn["tile_values"] is not None:
-            self.palette = diverging_palette(self.style).tobytes()
+            self.palette = self._palette_bytes()
             frame["tile_indices"] = diverging_indices(drawn["tile_values"], 1.0)
         return scene, frame
 
@@ -156,7 +165,7 @@ class PlaygroundPlane(SendsWhatChanged, CourseWidget):
         self.point_groups = encode(drawn["points"])
         frame = {"label": drawn["label"]}
         if drawn["kind"] in ("probability", "value"):
-            self.palette = diverging_palette(self.style).tobytes()
+            self.palette = self._palette_bytes()
             vmax = regression_vmax(as_plane_data(self._state.data)) if drawn["kind"] == "value" else None
             frame["indices"] = palette_indices(drawn, drawn["discretize"], vmax)
         else:                           # several classes: their colours, as RGBA
