@@ -84,14 +84,14 @@ def benchmark_updates_per_second(seconds=3.0, epochs_per_update=2, hidden=(8, 8)
         view.comm = comm
     playground.clock.running = True
     for _ in range(3):                      # compile and warm up
-        playground._on_clock_message(None, {"type": "tick", "frame": playground.clock.frame + 1}, [])
+        playground._on_clock_message(None, {"type": "ask", "until": playground.clock.frame + 1}, [])
     playground.timings = {"train_ms": [], "draw_ms": []}
     bytes_before = [c.bytes for c in comms]
     durations = []
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
         begin = time.perf_counter()
-        playground._on_clock_message(None, {"type": "tick", "frame": playground.clock.frame + 1}, [])
+        playground._on_clock_message(None, {"type": "ask", "until": playground.clock.frame + 1}, [])
         durations.append(time.perf_counter() - begin)
     elapsed = time.perf_counter() - start
     playground.clock.running = False

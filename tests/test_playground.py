@@ -487,22 +487,72 @@ def test_hide_controls_and_presets(view):
     assert lesson.layers_box.layout.display == "none" and "Features instead of hidden layers" in lesson.lesson.value
 
 
+def ask(view, until):
+    """What playground_clock.js sends: make the updates up to frame `until`."""
+    view._on_clock_message(None, {"type": "ask", "until": until}, [])
+
+
 def test_the_browser_clock_drives_training(view):
+    """Without an event loop (plain Python), the updates asked for are made at once; the rules are the same."""
     view.clock.comm = RecordingComm()
     frame = view.clock.frame
-    view._on_clock_message(None, {"type": "tick", "frame": frame + 1}, [])
-    assert view.state.epoch == 0                              # not playing: ticks are ignored
+    ask(view, frame + 1)
+    assert view.state.epoch == 0                              # not playing: asks are ignored
     view.play()
     assert view.play_button.description == "Pause"
-    view._on_clock_message(None, {"type": "tick", "frame": frame + 1}, [])
+    ask(view, frame + 1)
     assert view.state.epoch == 1 and view.clock.frame == frame + 1
-    view._on_clock_message(None, {"type": "tick", "frame": frame + 1}, [])   # a second view asks for the same frame
+    ask(view, frame + 1)                                      # a second view asks for the same frame
     assert view.state.epoch == 1
-    view._on_clock_message(None, {"type": "tick", "frame": frame + 2}, [])
-    assert view.state.epoch == 2 and view.drawn["epoch"].startswith("Epoch 2")
+    ask(view, frame + 3)
+    assert view.state.epoch == 3 and view.clock.frame == frame + 3 and view.drawn["epoch"].startswith("Epoch 3")
+    ask(view, frame + 1000)                                   # never more than frames_ahead past the last frame
+    assert view.clock.frame == frame + 3 + view.clock.frames_ahead
+    for broken in ({"type": "ask"}, {"type": "ask", "until": "9999"}, {"type": "tick", "frame": 9999}, {}):
+        view._on_clock_message(None, broken, [])
+    assert view.clock.frame == frame + 3 + view.clock.frames_ahead
     view.pause()
     assert view.play_button.description == "Play" and not view.clock.running
     assert view.diagram.state is view.state                   # after pause the diagram shows the last epoch
+    view.clock.comm = None
+
+
+def test_in_a_kernel_the_updates_come_from_its_event_loop_paced_and_pause_stops_them(view):
+    """As in a kernel: the ask returns at once (the kernel is idle, so no busy/idle per update), the updates come
+    from the event loop at most one every interval_ms, stop at the frame asked for, and pause cancels the next."""
+    import asyncio
+    import time
+    view.clock.comm = RecordingComm()
+    view.clock.interval_ms = 40
+    view.update()                                             # compile the update's training program first
+    frames, starts, update = [], [], view.update
+    view.clock.observe(lambda change: frames.append(change["new"]), names="frame")
+    view.update = lambda: (starts.append(time.perf_counter()), update())[1]
+
+    async def until(condition, timeout=60.0):
+        deadline = time.perf_counter() + timeout
+        while not condition():
+            assert time.perf_counter() < deadline, "the updates did not come"
+            await asyncio.sleep(0.005)
+
+    async def play_in_a_loop():
+        start = view.clock.frame
+        view.play()
+        ask(view, start + 3)
+        assert view.clock.frame == start                      # nothing made inside the message handler
+        await until(lambda: view.clock.frame == start + 3)
+        await asyncio.sleep(0.3)
+        assert frames == [start + 1, start + 2, start + 3]
+        gaps = [b - a for a, b in zip(starts, starts[1:])]
+        assert min(gaps) >= 0.039, gaps                       # one update at most every interval_ms
+        ask(view, start + 6)
+        await until(lambda: view.clock.frame == start + 4)
+        view.pause()
+        await asyncio.sleep(0.3)
+        assert view.clock.frame == start + 4 and view._timer is None
+
+    asyncio.run(play_in_a_loop())
+    del view.update
     view.clock.comm = None
 
 
@@ -510,7 +560,7 @@ def test_a_diverging_run_pauses_play_and_says_why():
     view = Playground(pg.PlaygroundConfig(task="regression", dataset="regression_gaussians", hidden=(8, 8),
                                           learning_rate=3.0), epochs_per_update=5)
     view.play()
-    view._on_clock_message(None, {"type": "tick", "frame": view.clock.frame + 1}, [])
+    ask(view, view.clock.frame + 1)
     assert not view.playing and "Training diverged" in view.drawn["message"]
     assert view.drawn["boundary"]["warning"].startswith("Training diverged")
 

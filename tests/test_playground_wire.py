@@ -219,7 +219,7 @@ def attached(widget):
 
 def play(view, updates):
     for _ in range(updates):
-        view._on_clock_message(None, {"type": "tick", "frame": view.clock.frame + 1}, [])
+        view._on_clock_message(None, {"type": "ask", "until": view.clock.frame + 1}, [])
 
 
 # Bytes per update in steady state, measured with this code on the notebook's default Playground (2-4-2-1 on XOR,

@@ -21,12 +21,16 @@ every setting scriptable from Python.
     text = playground.export_json(); playground.import_json(text)
     playground.hide_controls(["features", "regularization"])
 
-How play works: a small front-end clock asks the kernel for the next update only after the previous one has
-arrived (and at most `max_updates_per_second` times a second), so updates never pile up however slow the
-machine, and the kernel stays free to handle clicks between updates (pause, a new learning rate). The math is in
+How play works: the kernel makes the updates on a timer of its own event loop (at most `max_updates_per_second`
+a second), but only as many as the browser has asked for: its small front-end clock asks for a few updates past
+the last one that arrived, and again when half of them have come. So updates never pile up however slow the
+browser, the kernel stays free to handle clicks between updates (pause, a new learning rate), and the browser
+sends one message every few updates rather than one each (each message it sends makes the kernel report busy,
+then idle, and JupyterLab redraws its kernel indicators both times). The math is in
 `course_lib.playground` (no widgets there); the views are in course_lib.widgets.playground_views and reuse the
 course widgets' front ends (diagram.js, plane.js, lineplot.js).
 """
+import asyncio
 import time
 
 import ipywidgets
@@ -96,6 +100,9 @@ class Playground(ipywidgets.VBox):
         self._syncing = False           # True while the controls are being set to match the state
         self._drawing = False           # True while the views are being given a new state
         self._tick_times = []
+        self._asked_until = 0            # the last frame the browser has asked for (see _on_clock_message)
+        self._timer = None               # the kernel's next update, when one is due (an asyncio TimerHandle)
+        self._next_update_at = 0.0
         self.timings = {"train_ms": [], "draw_ms": []}
 
         self.clock = PlaygroundClock(interval_ms=max(1, int(round(1000 / max_updates_per_second))))
@@ -194,10 +201,11 @@ class Playground(ipywidgets.VBox):
         return self.train(1)
 
     def play(self):
-        """Start training continuously (in the browser: one update per frame of the clock)."""
+        """Start training continuously (in the browser: the kernel makes updates as fast as the browser takes them)."""
         if self._state.diverged:
             self._show_message(self._state.diverged, error=True)
             return self
+        self._asked_until = self.clock.frame     # the browser asks for the updates once it sees `running`
         self.clock.running = True
         self._update_play_button()
         return self
@@ -207,6 +215,9 @@ class Playground(ipywidgets.VBox):
 
     def pause(self):
         self.clock.running = False
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         self._update_play_button()
         if self.diagram.state is not self._state:
             self._render()          # the diagram may be a few updates behind: show exactly where training stopped
@@ -244,8 +255,39 @@ class Playground(ipywidgets.VBox):
         return self
 
     def _on_clock_message(self, _widget, content, _buffers):
-        if content.get("type") != "tick" or content.get("frame") != self.clock.frame + 1 or not self.clock.running:
-            return      # a second view's tick for a frame already made, or a late one after pause
+        """The browser asks for the updates up to frame `until`; the kernel's timer makes them (_next_update)."""
+        if content.get("type") != "ask" or not self.clock.running:
+            return      # a late message after pause
+        # Frames are numbered, so two views asking for the same frames never train twice; and the kernel never
+        # runs more than `frames_ahead` past the frame it has made, whatever a message says.
+        until = content.get("until")
+        if not isinstance(until, int):
+            return
+        until = min(until, self.clock.frame + self.clock.frames_ahead)
+        self._asked_until = max(self._asked_until, until)
+        self._schedule_update()
+
+    def _schedule_update(self):
+        if self._timer is not None or not self.clock.running or self.clock.frame >= self._asked_until:
+            return
+        try:
+            loop = asyncio.get_running_loop()     # in a kernel: its event loop, which runs while it is idle
+        except RuntimeError:                      # plain Python (no event loop): make the updates asked for now
+            while self.clock.running and self.clock.frame < self._asked_until:
+                self._next_update()
+            return
+        wait = max(0.0, self._next_update_at - time.perf_counter())
+        self._timer = loop.call_later(wait, self._on_timer)
+
+    def _on_timer(self):
+        self._timer = None
+        if self.clock.running and self.clock.frame < self._asked_until:
+            self._next_update()
+        self._schedule_update()
+
+    def _next_update(self):
+        """One update of play, then the frame number the browser counts."""
+        self._next_update_at = time.perf_counter() + self.clock.interval_ms / 1000
         with self.clock.hold_sync():    # the epoch counter and the frame number leave in one message, last
             try:
                 self.update()
@@ -255,7 +297,7 @@ class Playground(ipywidgets.VBox):
                 self.pause()
                 self._show_message(f"{type(error).__name__}: {error}", error=True)
             self._render_status()
-            self.clock.frame += 1       # the browser asks for the next update once it has this one
+            self.clock.frame += 1
 
     def updates_per_second(self):
         """How many updates per second play has made over the last two seconds (0 when paused)."""

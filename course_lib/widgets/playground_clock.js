@@ -1,9 +1,11 @@
-// The Playground's clock. While `running`, it asks the kernel for the next update ("tick", with the number of the
-// frame it wants), at most once every `interval_ms`, and with at most `max_in_flight` frames asked for but not yet
-// arrived: messages through the Jupyter server take tens of milliseconds, so waiting for each frame before asking
-// for the next would cap the rate, while a small window keeps the kernel busy without letting updates pile up.
-// The kernel answers a tick only for the frame after the current one, so several open views never train twice.
-// If asked-for frames never arrive (a lost message), it starts again from the last frame that did.
+// The Playground's clock. While `running`, the browser asks the kernel for the updates up to `frames_ahead` frames
+// past the last one that arrived ({type: "ask", until: n}), and asks again once half of them have arrived. The
+// kernel makes them on its own timer, one at most every `interval_ms`, and never more than were asked for, so
+// updates never pile up in a slow browser. Why not ask for each update: every message the browser sends makes the
+// kernel report busy, then idle, and JupyterLab redraws its kernel indicators (the toolbar's circle, the tab's
+// icon, the status bar) both times: asking at each update cost about as much of the browser's time as drawing it.
+// If asked-for frames never come (a lost message, a busy kernel), it asks again every two seconds; the kernel
+// keeps the furthest frame asked for, so asking twice never trains twice.
 
 // For the keyboard: JupyterLab's notebook shortcuts (Enter: edit the cell, arrows: the next cell) must not take the
 // keys a focused control needs (Enter and Space press a button, arrows change a menu or a slider): Lumino skips its
@@ -63,50 +65,38 @@ export default {
     box.style.overflow = "hidden";
     box.style.contain = "strict";
     el.appendChild(box);
-    let timer = null;
-    let lastSent = -Infinity;
+    let asked = model.get("frame");
     let lastProgress = performance.now();
-    let requested = model.get("frame");
     const show = () => {
       box.textContent = model.get("status");
       box.dataset.frame = model.get("frame");
       box.dataset.running = model.get("running");
     };
-    const later = (ms) => { timer = setTimeout(pump, Math.max(0, ms)); };
-    const pump = () => {
-      timer = null;
+    const ask = (again = false) => {
       if (!model.get("running")) return;
       const frame = model.get("frame");
-      const now = performance.now();
-      if (requested < frame) requested = frame;
-      if (requested - frame >= model.get("max_in_flight")) {
-        if (now - lastProgress < 2000) return later(250);     // wait for a frame to arrive (it calls pump)
-        requested = frame;                                     // lost: ask again from the last frame that came
+      const ahead = model.get("frames_ahead");
+      if (!again && asked - frame > ahead / 2) return;     // more than half of what was asked for is still coming
+      asked = frame + ahead;
+      model.send({ type: "ask", until: asked });
+    };
+    const onFrame = () => { lastProgress = performance.now(); show(); ask(); };
+    const onRunning = () => { lastProgress = performance.now(); show(); ask(true); };
+    const watchdog = setInterval(() => {
+      if (model.get("running") && performance.now() - lastProgress > 2000) {
+        lastProgress = performance.now();
+        ask(true);
       }
-      const wait = model.get("interval_ms") - (now - lastSent);
-      if (wait > 0) return later(wait);
-      requested += 1;
-      lastSent = now;
-      model.send({ type: "tick", frame: requested });
-      later(model.get("interval_ms"));
-    };
-    const restart = () => {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      show();
-      pump();
-    };
-    const onFrame = () => { lastProgress = performance.now(); restart(); };
-    const onRunning = () => { lastProgress = performance.now(); requested = model.get("frame"); restart(); };
+    }, 1000);
     model.on("change:frame", onFrame);
     model.on("change:running", onRunning);
     model.on("change:status", show);
     show();
-    pump();
+    ask(true);
     const stopWatching = watchControls(el);
     return () => {
       stopWatching();
-      if (timer !== null) clearTimeout(timer);
+      clearInterval(watchdog);
       model.off("change:frame", onFrame);
       model.off("change:running", onRunning);
       model.off("change:status", show);

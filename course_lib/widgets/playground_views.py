@@ -243,14 +243,15 @@ class PlaygroundLosses(anywidget.AnyWidget):
 
 
 class PlaygroundClock(anywidget.AnyWidget):
-    """Drives play from the browser (playground_clock.js) and shows the epoch counter."""
+    """Play's clock and the epoch counter. While `running`, the browser (playground_clock.js) asks for the updates up
+    to `frames_ahead` past the last `frame` that arrived; the kernel makes them, one at most every `interval_ms`."""
 
     _esm = (HERE / "playground_clock.js").read_text(encoding="utf-8")
     _css = FOCUS_CSS
     running = traitlets.Bool(False).tag(sync=True)
     frame = traitlets.Int(0).tag(sync=True)
-    interval_ms = traitlets.Int(33).tag(sync=True)
-    max_in_flight = traitlets.Int(3).tag(sync=True)
+    frames_ahead = traitlets.Int(6).tag(sync=True)
+    interval_ms = traitlets.Int(33)               # kernel side only: the browser does not pace play
     status = traitlets.Unicode("").tag(sync=True)
 
 
