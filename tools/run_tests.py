@@ -14,11 +14,12 @@
 Each job's output goes to a file and is printed in full when its phase ends; the phases' wall-clock times come
 last. The exit status is 0 only when every job passed.
 
-Measured on this 2-core machine (quiet): the unit tests use about 340 CPU-seconds (1.87 cores busy), the
-JupyterLab tests about 190 (1.4 cores; 250 before they shared one JupyterLab page, 2026-12-08), nbval about 180
-(1.86 cores), the static pages' tests about 170 (1.2 cores): about 880 CPU-seconds, so no order of these jobs can
-take much less than 7.5 minutes on two cores; CI dry runs of this order took 465 and 469 s, and 524 to 561 s
-when the machine was slower (2026-12-08). Running everything that is not timed at once (nbval, both browser jobs)
+Measured on this 2-core machine (quiet, 2026-12-08): the unit tests use about 260 to 350 CPU-seconds (1.8 cores
+busy), the JupyterLab tests about 130 (1.3 cores; 250 before they shared one JupyterLab page, 190 before the
+Playground's clock moved into the kernel), nbval about 160 (1.8 cores), the static pages' tests about 150 (1.3
+cores): 700 to 800 CPU-seconds, so no order of these jobs can take much less than 6 to 7 minutes on two cores.
+CI dry runs of this order took 408 s and, on the same day with every phase 20 to 35% slower (the machine, not the
+code), 511 s. Running everything that is not timed at once (nbval, both browser jobs)
 was tried: 337 s for that phase, no faster.
 """
 import argparse

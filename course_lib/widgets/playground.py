@@ -61,7 +61,7 @@ class Playground(ipywidgets.VBox):
     config: a `course_lib.playground.PlaygroundConfig` (or a dict of settings) to start from. preset: a lesson from
     `course_lib.playground.PRESETS` (its config and hidden controls; `config` then changes settings on top).
     hide: names of controls to hide (see `course_lib.playground.CONTROLS`). max_updates_per_second: the most
-    updates play asks for. epochs_per_update: epochs trained per update (also a control). resolution,
+    updates play makes a second. epochs_per_update: epochs trained per update (also a control). resolution,
     tile_resolution: grid points per side of the output plane and of each node's tile. diagram_interval: while
     playing, the diagram (the costliest view to paint) is redrawn at most this often, in seconds; the output plane,
     the loss curve and the numbers follow every update.
