@@ -3,11 +3,6 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-# Notebooks run under nbval with the sanitize file for what truly varies (timings, addresses, devices).
-# The kernels inherit our environment: force the inline backend so an MPLBACKEND=Agg in the shell cannot
-# leave the figures out of the outputs nbval compares.
-NBENV  := MPLBACKEND=module://matplotlib_inline.backend_inline
-NBVAL  := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT   ?= 8888
 # `make test` is tools/run_tests.py: the unit tests on both cores; then the JupyterLab browser tests alone (one of
 # them counts the Playground's updates per second in the browser); then nbval beside the browser tests of the
@@ -61,8 +56,9 @@ unit: $(STAMP)
 	$(UNIT) -m "not browser$(FAST_M)" tests
 	$(BROWSER)
 
+# nbval with the sanitize file for what truly varies (timings, addresses, devices), as make test runs it.
 nbval: $(STAMP)
-	$(NBENV) $(PY) -m pytest $(NBVAL) -n 2 --dist loadfile -q solutions notebooks
+	$(PY) -m tools.run_tests --nbval
 
 test: $(STAMP)
 	$(PY) -m tools.run_tests$(if $(FAST), --fast,)
@@ -97,7 +93,7 @@ bench: $(STAMP)
 # benchmarks of fit and hand-tuned JAX; the report goes to bench/device_check/. Not part of `make test`.
 device-check: $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt || true
-	$(NBENV) $(PY) -m bench.device_check
+	$(PY) -m bench.device_check
 
 slides: $(STAMP) $(VENDOR_STAMP)
 	$(PY) -m tools.publish slides

@@ -13,6 +13,7 @@ GPU or TPU machine can be committed. It is not part of `make test`: on a CPU it 
 import argparse
 import datetime
 import json
+import os
 import re
 import subprocess
 import sys
@@ -37,11 +38,11 @@ def device_report():
 
 
 def run_notebook_08():
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval", "--nbval-current-env",
-               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", NOTEBOOK]
+    from tools.run_tests import NOTEBOOK_ENV, nbval_command
+
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
-                          env={**__import__("os").environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+    done = subprocess.run(nbval_command([NOTEBOOK], workers=1), cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, **NOTEBOOK_ENV})
     summary = [line for line in done.stdout.splitlines() if re.search(r"\d+ (passed|failed)", line)]
     return {"returncode": done.returncode, "seconds": round(time.perf_counter() - start, 1),
             "summary": summary[-1] if summary else done.stdout[-500:],

@@ -11,10 +11,10 @@ ROOT = Path(__file__).resolve().parents[1]
 TAKES_A_VALUE = ("-m", "-p", "-n", "--dist", "--nbval-sanitize-with")
 
 
-def selections(fast=False):
+def selections(fast=False, nbval_only=False):
     """{job name: (markers expression, paths, ignored paths)} of every pytest job."""
     found = {}
-    for _, phase_jobs in run_tests.jobs(fast):
+    for _, phase_jobs in run_tests.jobs(fast, nbval_only):
         for name, command, _ in phase_jobs:
             options = command[3:]                       # after `python -m pytest`
             marker, paths, ignored, skip_next = None, [], [], False
@@ -60,14 +60,23 @@ def test_fast_leaves_out_the_browser_and_the_slow_tests_only():
     assert len(jobs) == 2
 
 
+def test_make_nbval_runs_the_nbval_job_of_make_test():
+    [(_, [nbval])] = run_tests.jobs(nbval_only=True)
+    in_make_test = next(job for _, phase_jobs in run_tests.jobs() for job in phase_jobs if job[0] == nbval[0])
+    assert nbval == in_make_test and nbval[2] == run_tests.NOTEBOOK_ENV
+    assert "--nbval-sanitize-with" in nbval[1] and "--nbval-current-env" in nbval[1]
+    single = run_tests.nbval_command(["solutions/08_hardware_jit_devices.ipynb"], workers=1)
+    assert "-n" not in single and single[-1] == "solutions/08_hardware_jit_devices.ipynb"
+
+
 def test_a_failing_job_fails_the_run_and_every_output_is_printed(monkeypatch, capsys):
     phases = [("first", [("passes", [sys.executable, "-c", "print('one')"], {}),
                          ("fails", [sys.executable, "-c", "import sys; print('two'); sys.exit(3)"], {})]),
               ("second", [("runs anyway", [sys.executable, "-c", "print('three')"], {})])]
-    monkeypatch.setattr(run_tests, "jobs", lambda fast=False: phases)
+    monkeypatch.setattr(run_tests, "jobs", lambda fast=False, nbval_only=False: phases)
     assert run_tests.main([]) == 1
     out = capsys.readouterr().out
     assert "one" in out and "two" in out and "three" in out
     assert "fails (" in out and "FAILED, exit 3" in out and "total:" in out and "FAILED" in out.splitlines()[-1]
-    monkeypatch.setattr(run_tests, "jobs", lambda fast=False: phases[1:])
+    monkeypatch.setattr(run_tests, "jobs", lambda fast=False, nbval_only=False: phases[1:])
     assert run_tests.main([]) == 0

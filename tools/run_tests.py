@@ -2,6 +2,7 @@
 
     python -m tools.run_tests            # what `make test` runs
     python -m tools.run_tests --fast     # `make test FAST=1`: no browser tests, nothing marked slow
+    python -m tools.run_tests --nbval    # `make nbval`: only nbval over solutions/ and notebooks/
 
 1. **unit**: the unit tests on both cores (pytest-xdist, one test file per worker, so a file's module fixtures,
    such as the nbgrader course of tests/test_grading.py, are built once). They keep both cores busy.
@@ -40,10 +41,17 @@ NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval
 STATIC_BROWSER = ["tests/browser/test_publish_browser.py", "tests/browser/test_accessibility_browser.py"]
 
 
-def jobs(fast=False):
+def nbval_command(paths, workers=2):
+    """pytest running the notebooks `paths` under nbval as CI does (run it with NOTEBOOK_ENV); also used by
+    `make nbval` and bench/device_check.py."""
+    return PYTEST + NBVAL + (["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []) + list(paths)
+
+
+def jobs(fast=False, nbval_only=False):
     """The phases: a list of (phase name, [(job name, command, extra environment)])."""
-    nbval = ("nbval over solutions/ and notebooks/", PYTEST + NBVAL + TWO_WORKERS + ["solutions", "notebooks"],
-             NOTEBOOK_ENV)
+    nbval = ("nbval over solutions/ and notebooks/", nbval_command(["solutions", "notebooks"]), NOTEBOOK_ENV)
+    if nbval_only:
+        return [("nbval", [nbval])]
     if fast:
         return [("unit", [("unit tests (not browser, not slow)",
                            PYTEST + TWO_WORKERS + ["-m", "not browser and not slow", "tests"], {})]),
@@ -85,10 +93,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.run_tests", description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true",
                         help="leave out the browser tests and the tests marked slow (a quick local loop)")
+    parser.add_argument("--nbval", action="store_true", help="only nbval over solutions/ and notebooks/ (make nbval)")
     args = parser.parse_args(argv)
     summary, failed = [], False
     with tempfile.TemporaryDirectory(prefix="course-tests-") as tmp:
-        for phase, phase_jobs in jobs(args.fast):
+        for phase, phase_jobs in jobs(args.fast, args.nbval):
             start = time.perf_counter()
             results = run_phase(phase, phase_jobs, Path(tmp))
             summary.append((phase, time.perf_counter() - start, results))
