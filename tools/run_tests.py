@@ -102,7 +102,7 @@ def main(argv=None):
             results = run_phase(phase, phase_jobs, Path(tmp))
             summary.append((phase, time.perf_counter() - start, results))
             failed = failed or any(status != 0 for _, status, _ in results)
-    print("\n=== make test: phases (wall clock)")
+    print(f"\n=== make {'nbval' if args.nbval else 'test'}: phases (wall clock)")
     for phase, seconds, results in summary:
         jobs_text = "; ".join(f"{name} {job_seconds:.0f} s{'' if status == 0 else ' FAILED'}"
                               for name, status, job_seconds in results)
