@@ -41,7 +41,7 @@ def run_notebook_08():
     from tools.run_tests import NOTEBOOK_ENV, nbval_command
 
     start = time.perf_counter()
-    done = subprocess.run(nbval_command([NOTEBOOK], workers=1), cwd=REPO, capture_output=True, text=True,
+    done = subprocess.run(nbval_command([NOTEBOOK], two_workers=False), cwd=REPO, capture_output=True, text=True,
                           env={**os.environ, **NOTEBOOK_ENV})
     summary = [line for line in done.stdout.splitlines() if re.search(r"\d+ (passed|failed)", line)]
     return {"returncode": done.returncode, "seconds": round(time.perf_counter() - start, 1),

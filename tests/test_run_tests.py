@@ -65,7 +65,7 @@ def test_make_nbval_runs_the_nbval_job_of_make_test():
     in_make_test = next(job for _, phase_jobs in run_tests.jobs() for job in phase_jobs if job[0] == nbval[0])
     assert nbval == in_make_test and nbval[2] == run_tests.NOTEBOOK_ENV
     assert "--nbval-sanitize-with" in nbval[1] and "--nbval-current-env" in nbval[1]
-    single = run_tests.nbval_command(["solutions/08_hardware_jit_devices.ipynb"], workers=1)
+    single = run_tests.nbval_command(["solutions/08_hardware_jit_devices.ipynb"], two_workers=False)
     assert "-n" not in single and single[-1] == "solutions/08_hardware_jit_devices.ipynb"
 
 

@@ -21,7 +21,10 @@ Playground's clock moved into the kernel), nbval about 160 (1.8 cores), the stat
 cores): 700 to 800 CPU-seconds, so no order of these jobs can take much less than 6 to 7 minutes on two cores.
 CI dry runs of this order took 408 s and, later the same day with every phase 15 to 35% slower (the machine, not
 the code), 481, 504 and 511 s. Running everything that is not timed at once (nbval, both browser jobs)
-was tried: 337 s for that phase, no faster.
+was tried: 337 s for that phase, no faster. So was nbval under `nice -n 19` beside the JupyterLab tests, to use
+the core they leave idle: the Linux scheduler's autogroups share the CPU between sessions first, and every kernel
+runs in a session of its own, so nice held nothing back (the JupyterLab tests took 187 s instead of 105, and the
+Playground's rate fell from about 28 to 16 updates/s).
 """
 import argparse
 import os
@@ -41,10 +44,10 @@ NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval
 STATIC_BROWSER = ["tests/browser/test_publish_browser.py", "tests/browser/test_accessibility_browser.py"]
 
 
-def nbval_command(paths, workers=2):
+def nbval_command(paths, two_workers=True):
     """pytest running the notebooks `paths` under nbval as CI does (run it with NOTEBOOK_ENV); also used by
     `make nbval` and bench/device_check.py."""
-    return PYTEST + NBVAL + (["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []) + list(paths)
+    return PYTEST + NBVAL + (TWO_WORKERS if two_workers else []) + list(paths)
 
 
 def jobs(fast=False, nbval_only=False):
