@@ -540,6 +540,7 @@ def test_in_a_kernel_the_updates_come_from_its_event_loop_paced_and_pause_stops_
         view.play()
         ask(view, start + 3)
         assert view.clock.frame == start                      # nothing made inside the message handler
+        view.play()                                           # play again while playing: changes nothing
         await until(lambda: view.clock.frame == start + 3)
         await asyncio.sleep(0.3)
         assert frames == [start + 1, start + 2, start + 3]

@@ -205,7 +205,8 @@ class Playground(ipywidgets.VBox):
         if self._state.diverged:
             self._show_message(self._state.diverged, error=True)
             return self
-        self._asked_until = self.clock.frame     # the browser asks for the updates once it sees `running`
+        if not self.clock.running:                 # (play while playing keeps what was asked for)
+            self._asked_until = self.clock.frame     # the browser asks for the updates once it sees `running`
         self.clock.running = True
         self._update_play_button()
         return self
