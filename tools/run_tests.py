@@ -19,9 +19,9 @@ Measured on this 2-core machine (quiet, 2026-12-08): the unit tests use about 26
 busy), the JupyterLab tests about 130 (1.3 cores; 250 before they shared one JupyterLab page, 190 before the
 Playground's clock moved into the kernel), nbval about 160 (1.8 cores), the static pages' tests about 150 (1.3
 cores): 700 to 800 CPU-seconds, so no order of these jobs can take much less than 6 to 7 minutes on two cores.
-CI dry runs of this order took 408 and 409 s and, in between the same day with every phase 15 to 35% slower (the machine, not
-the code), 481, 504 and 511 s. Running everything that is not timed at once (nbval, both browser jobs)
-was tried: 337 s for that phase, no faster. So was nbval under `nice -n 19` beside the JupyterLab tests, to use
+CI dry runs of this order took 408 and 409 s and, in between the same day with every phase 15 to 35% slower
+(the machine, not the code), 481, 504 and 511 s. Running everything that is not timed at once (nbval, both browser
+jobs) was tried: 337 s for that phase, no faster. So was nbval under `nice -n 19` beside the JupyterLab tests, to use
 the core they leave idle: the Linux scheduler's autogroups share the CPU between sessions first, and every kernel
 runs in a session of its own, so nice held nothing back (the JupyterLab tests took 187 s instead of 105, and the
 Playground's rate fell from about 28 to 16 updates/s).
